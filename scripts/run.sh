@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs GuruConnect: the server on http://127.0.0.1:8080 with the embedded SQLite default (./data),
+# the console at /, the API at /api. First start creates user "admin" with GURUCONNECT_ADMIN_PASSWORD,
+# or prints a generated password once.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+ensure_dotnet
+ensure_apt libsodium23
+build_console
+cd "$ROOT"
+log "starting GuruConnect on http://127.0.0.1:8080 (data in ${GURUCONNECT_DATA_DIR:-./data})"
+exec dotnet run --project src/Server -c Release -- --urls "${GURUCONNECT_URLS:-http://127.0.0.1:8080}" "$@"

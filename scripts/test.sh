@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test: installs what the tests need (libsodium, PostgreSQL, ...), starts a throwaway
+# PostgreSQL so each server integration test runs against both SQLite and PostgreSQL, runs the
+# whole solution's tests, and prints one summary line.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+ensure_dotnet
+ensure_apt libsodium23 postgresql
+build_console
+cd "$ROOT"
+
+if [ -z "${GURUCONNECT_TEST_POSTGRES:-}" ]; then
+  if GURUCONNECT_TEST_POSTGRES="$("$ROOT/scripts/postgres.sh" start)"; then
+    export GURUCONNECT_TEST_POSTGRES
+    trap '"$ROOT/scripts/postgres.sh" stop' EXIT
+  else
+    log "PostgreSQL could not be started: its tests will be reported as skipped"
+  fi
+fi
+
+results="$ROOT/artifacts/test-results"
+rm -rf "$results"
+log "building"
+dotnet build GuruConnect.slnx -c Release -nologo -clp:ErrorsOnly
+log "running tests"
+set +e
+dotnet test GuruConnect.slnx -c Release --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" \
+  | grep -vE '^\s*$|^\s+Passed ' 
+status=${PIPESTATUS[0]}
+set -e
+python3 "$ROOT/scripts/summarize-trx.py" "$results" || true
+exit "$status"

@@ -1,0 +1,30 @@
+using GuruConnect.Server.Hosting;
+using GuruConnect.Server.Users;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace GuruConnect.Server.Auth;
+
+internal static class AuthExtensions
+{
+    /// <summary>Bearer login JWTs and personal API tokens, Argon2id, rate limits, the admin policy.</summary>
+    public static WebApplicationBuilder AddAuth(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(sp => JwtSigningKey.Resolve(
+            sp.GetRequiredService<IOptions<AuthOptions>>().Value.JwtSecret, sp.GetRequiredService<ServerPaths>()));
+        builder.Services.AddSingleton<Argon2id>();
+        builder.Services.AddSingleton<TokenService>();
+        builder.Services.AddSingleton<RevokedTokens>();
+        builder.Services.AddSingleton<ApiTokenStore>();
+        builder.Services.AddSingleton<AuthRateLimiters>();
+        builder.Services.AddSingleton<UserStore>();
+        builder.Services.AddSingleton<AdminBootstrap>();
+        builder.Services
+            .AddAuthentication(GuruConnectAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, GuruConnectAuthenticationHandler>(GuruConnectAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(AuthPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin));
+        return builder;
+    }
+}

@@ -1,0 +1,6 @@
+namespace GuruConnect.Server.Auth;
+
+internal static class AuthPolicies
+{
+    public const string Admin = "admin";
+}

@@ -1,0 +1,20 @@
+using GuruConnect.Server.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace GuruConnect.Server.Auth;
+
+/// <summary>Login is limited per client IP, change-password per user (spec 05 #14).</summary>
+internal sealed class AuthRateLimiters(IOptions<AuthOptions> options, TimeProvider time)
+{
+    public KeyedRateLimiter Login { get; } = new(
+        new RateLimitPolicy(
+            options.Value.LoginAttemptsPerMinute, TimeSpan.FromMinutes(1),
+            options.Value.LoginFailuresBeforeLockout, options.Value.LockoutDuration, options.Value.RateLimiterMaxEntries),
+        time);
+
+    public KeyedRateLimiter ChangePassword { get; } = new(
+        new RateLimitPolicy(
+            options.Value.ChangePasswordAttemptsPerMinute, TimeSpan.FromMinutes(1),
+            options.Value.ChangePasswordAttemptsPerMinute, options.Value.LockoutDuration, options.Value.RateLimiterMaxEntries),
+        time);
+}

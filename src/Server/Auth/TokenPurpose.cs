@@ -1,0 +1,8 @@
+namespace GuruConnect.Server.Auth;
+
+/// <summary>The <c>purpose</c> claim: planes never cross (spec 05 #1–#4).</summary>
+internal static class TokenPurpose
+{
+    public const string Login = "login";
+    public const string Viewer = "viewer";
+}

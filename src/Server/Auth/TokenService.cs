@@ -1,0 +1,93 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace GuruConnect.Server.Auth;
+
+/// <summary>
+/// Issues and validates HS256 JWTs. Lifetime is checked against <see cref="TimeProvider"/> (not
+/// the library's wall clock) so tests control expiry; the purpose claim is always checked.
+/// </summary>
+internal sealed class TokenService(JwtSigningKey signingKey, TimeProvider time, IOptions<AuthOptions> options)
+{
+    public const string Issuer = "guruconnect";
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+    private readonly JsonWebTokenHandler handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    public IssuedToken IssueLogin(Guid userId, string username, string role) =>
+        Issue(TokenPurpose.Login, options.Value.LoginTokenLifetime, new Dictionary<string, object>
+        {
+            ["sub"] = userId.ToString(),
+            ["name"] = username,
+            ["role"] = role,
+        });
+
+    public IssuedToken Issue(string purpose, TimeSpan lifetime, IDictionary<string, object> claims)
+    {
+        var now = time.GetUtcNow();
+        var jti = Guid.NewGuid().ToString("N");
+        var allClaims = new Dictionary<string, object>(claims)
+        {
+            ["jti"] = jti,
+            ["purpose"] = purpose,
+        };
+        var token = handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Claims = allClaims,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = (now + lifetime).UtcDateTime,
+            SigningCredentials = new SigningCredentials(signingKey.Key, SecurityAlgorithms.HmacSha256),
+        });
+        return new IssuedToken(token, jti, now + lifetime);
+    }
+
+    /// <summary>Validates signature, issuer, lifetime and purpose. Any failure is just "not valid".</summary>
+    public async Task<ValidatedToken?> ValidateAsync(string token, string expectedPurpose)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 8192)
+        {
+            return null;
+        }
+
+        var result = await handler.ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = Issuer,
+            ValidateIssuer = true,
+            ValidateAudience = false,
+            ValidateLifetime = false,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            IssuerSigningKey = signingKey.Key,
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        });
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var expires = new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero);
+        if (jwt.ValidTo == DateTime.MinValue || now >= expires + ClockSkew || now + ClockSkew < jwt.ValidFrom)
+        {
+            return null;
+        }
+
+        if (!jwt.TryGetPayloadValue<string>("purpose", out var purpose) || purpose != expectedPurpose
+            || !jwt.TryGetPayloadValue<string>("jti", out var jti) || string.IsNullOrEmpty(jti))
+        {
+            return null;
+        }
+
+        return new ValidatedToken(jwt, jti, expires, new ClaimsIdentity(jwt.Claims));
+    }
+}
+
+internal sealed record IssuedToken(string Token, string Jti, DateTimeOffset ExpiresAt);
+
+internal sealed record ValidatedToken(JsonWebToken Jwt, string Jti, DateTimeOffset ExpiresAt, ClaimsIdentity Identity)
+{
+    public string? Claim(string type) => Jwt.TryGetPayloadValue<string>(type, out var value) ? value : null;
+}

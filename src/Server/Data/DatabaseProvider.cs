@@ -1,0 +1,7 @@
+namespace GuruConnect.Server.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace GuruConnect.Server.Errors;
+
+internal static class ErrorsExtensions
+{
+    /// <summary>RFC 9457 bodies for every error, each with <c>code</c> and <c>traceId</c>.</summary>
+    public static IServiceCollection AddApiErrors(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+            var code = problem.Extensions.TryGetValue("code", out var existing) && existing is string s
+                ? s
+                : ErrorCodes.ForStatus(status);
+            problem.Extensions["code"] = code;
+            problem.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
+            if (problem.Type is null or "" || problem.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
+            {
+                problem.Type = ApiProblem.TypeFor(code);
+            }
+
+            // Never leak exception details (the developer exception page is never used).
+            problem.Extensions.Remove("exception");
+        });
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        // Malformed JSON and bad route values throw BadHttpRequestException, which we turn into 400 INVALID_REQUEST.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        return services;
+    }
+
+    private sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+        {
+            ProblemDetails problem;
+            if (exception is BadHttpRequestException bad)
+            {
+                httpContext.Response.StatusCode = bad.StatusCode;
+                var code = ErrorCodes.ForStatus(bad.StatusCode);
+                problem = new ProblemDetails
+                {
+                    Status = bad.StatusCode,
+                    Title = bad.StatusCode == 413 ? "Request body too large" : "Invalid request",
+                    Detail = bad.StatusCode == 400
+                        ? "The request could not be read. Send a JSON body that matches the documented schema."
+                        : bad.Message,
+                    Extensions = { ["code"] = code },
+                };
+                if (bad.StatusCode == 400)
+                {
+                    problem.Extensions["errors"] = new Dictionary<string, string[]>
+                    {
+                        ["body"] = [DescribeBodyError(bad)],
+                    };
+                }
+            }
+            else if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+            {
+                return true;
+            }
+            else
+            {
+                ErrorsLog.Unhandled(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
+                httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                problem = new ProblemDetails
+                {
+                    Status = 500,
+                    Title = "Internal server error",
+                    Detail = "Something went wrong on the server. It has been logged under this traceId; quote it when reporting the problem.",
+                    Extensions = { ["code"] = ErrorCodes.InternalError },
+                };
+            }
+
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                ProblemDetails = problem,
+                Exception = exception,
+            });
+        }
+
+        private static string DescribeBodyError(BadHttpRequestException exception) =>
+            exception.InnerException is JsonException json
+                ? $"Malformed JSON{(json.Path is { Length: > 0 } path ? $" at {path}" : string.Empty)}{(json.LineNumber is { } line ? $" (line {line + 1})" : string.Empty)}."
+                : "The body or a parameter could not be read.";
+    }
+}

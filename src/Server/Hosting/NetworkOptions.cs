@@ -1,0 +1,13 @@
+namespace GuruConnect.Server.Hosting;
+
+/// <summary>Configuration section <c>Network</c>.</summary>
+public sealed class NetworkOptions
+{
+    public const string Section = "Network";
+
+    /// <summary>
+    /// IP addresses of reverse proxies whose <c>X-Forwarded-For</c> is believed. Empty by default:
+    /// then the direct peer is the client (spec 05 #15).
+    /// </summary>
+    public IList<string> TrustedProxies { get; } = [];
+}

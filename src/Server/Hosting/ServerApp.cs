@@ -1,0 +1,75 @@
+using GuruConnect.Server.Audit;
+using GuruConnect.Server.Auth;
+using GuruConnect.Server.Data;
+using GuruConnect.Server.Errors;
+using GuruConnect.Server.Health;
+using GuruConnect.Server.Observability;
+using GuruConnect.Server.Users;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace GuruConnect.Server.Hosting;
+
+/// <summary>
+/// Builds the whole server. Program.cs and the integration tests both come through here, so the
+/// tests run exactly the production pipeline on real Kestrel.
+/// </summary>
+public static class ServerApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Services.AddSingleton(TimeProvider.System);                    // tests replace the clock here
+        builder.Services.AddApiErrors();                                       // Errors/: problem+json with code and traceId everywhere
+        builder.Services.AddTrustedProxies(builder.Configuration);             // Hosting/: X-Forwarded-For only from configured proxies
+        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        builder.Services.AddOpenApi();                                         // /openapi/v1.json generated from the endpoints
+        builder.Services.AddObservability();                                   // Observability/: /metrics in Prometheus text
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024); // spec 05 #18: bodies are bounded
+        builder.Services.AddDataProtection().PersistKeysToFileSystem(          // keys beside the data, not in the user profile
+            new DirectoryInfo(Path.Combine(ServerPaths.FromConfiguration(builder.Configuration).DataDirectory, "keys")));
+        builder.AddDatabase();                                                 // Data/: SQLite by default, PostgreSQL when configured
+        builder.AddAuth();                                                     // Auth/: JWT + API tokens, Argon2id, rate limits
+        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<AuditQuery>();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseForwardedHeaders();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRequestMetrics();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "api/docs";
+            o.SwaggerEndpoint("/openapi/v1.json", "GuruConnect API v1");
+            o.DocumentTitle = "GuruConnect API";
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi();
+        app.MapHealth();
+        app.MapMetrics();
+        app.MapAuthApi();
+        app.MapApiTokensApi();
+        app.MapUsersApi();
+        app.MapAuditApi();
+        // The console is a single-page app: unknown non-API GETs get its index.html; /api never does.
+        app.MapFallbackToFile("{*path:regex(^(?!(api|ws|openapi|download|metrics|healthz|readyz)(/|$)).*$)}", "index.html");
+        return app;
+    }
+
+    /// <summary>Everything that must hold before the first request: native deps, secrets, schema, first admin.</summary>
+    public static async Task PrepareAsync(this WebApplication app, TextWriter console, CancellationToken cancellationToken)
+    {
+        var services = app.Services;
+        _ = services.GetRequiredService<Argon2id>();          // fails fast when libsodium is missing
+        _ = services.GetRequiredService<JwtSigningKey>();     // fails fast on a short configured secret
+        await services.MigrateDatabaseAsync(cancellationToken);
+        await services.GetRequiredService<RevokedTokens>().LoadAsync(cancellationToken);
+        await services.GetRequiredService<AdminBootstrap>().EnsureAdminAsync(console, cancellationToken);
+    }
+}

@@ -1,0 +1,9 @@
+namespace GuruConnect.Server.Users;
+
+internal enum UserChange
+{
+    Done,
+    NotFound,
+    LastAdmin,
+    UsernameTaken,
+}

@@ -1,0 +1,51 @@
+using GuruConnect.Server.Data;
+using GuruConnect.Server.Health;
+
+namespace GuruConnect.Server.Tests.Hosting;
+
+public sealed class HealthAndDocsTests
+{
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Healthz_and_readyz_are_200_when_the_database_answers(DbKind db)
+    {
+        await using var server = await GuruServer.StartAsync(db);
+        (await server.Client.GetFromJsonAsync<JsonElement>("/healthz")).GetProperty("status").GetString().ShouldBe("ok");
+        (await server.Client.GetAsync("/readyz")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Readyz_is_503_when_the_database_does_not_answer()
+    {
+        // A PostgreSQL address where nothing listens.
+        var database = new Database(DatabaseProvider.Postgres, "Host=127.0.0.1;Port=1;Timeout=1;Database=none;Username=none");
+        var result = await HealthApi.ReadyAsync(database, CancellationToken.None);
+        var json = result.Result.ShouldBeOfType<Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<HealthResponse>>();
+        json.StatusCode.ShouldBe(503);
+    }
+
+    [Fact]
+    public async Task OpenApi_document_and_docs_page_are_served()
+    {
+        await using var server = await GuruServer.StartAsync(DbKind.Sqlite);
+        var document = await server.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        document.GetProperty("openapi").GetString()!.ShouldStartWith("3.1");
+        document.GetProperty("paths").TryGetProperty("/api/auth/login", out _).ShouldBeTrue();
+
+        using var docs = await server.Client.GetAsync("/api/docs/index.html");
+        docs.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Metrics_are_prometheus_text_with_http_counts()
+    {
+        await using var server = await GuruServer.StartAsync(DbKind.Sqlite);
+        (await server.Client.GetAsync("/healthz")).Dispose();
+
+        using var response = await server.Client.GetAsync("/metrics");
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/plain");
+        var text = await response.Content.ReadAsStringAsync();
+        text.ShouldContain("# TYPE guruconnect_http_requests_total counter");
+        text.ShouldContain("guruconnect_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}");
+        text.ShouldContain("guruconnect_http_request_duration_seconds_bucket");
+    }
+}

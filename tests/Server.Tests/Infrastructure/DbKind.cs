@@ -1,0 +1,7 @@
+namespace GuruConnect.Server.Tests.Infrastructure;
+
+public enum DbKind
+{
+    Sqlite,
+    Postgres,
+}
