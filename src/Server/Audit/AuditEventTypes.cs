@@ -13,4 +13,15 @@ internal static class AuditEventTypes
     public const string UserDeleted = "user_deleted";
     public const string ApiTokenCreated = "api_token_created";
     public const string ApiTokenRevoked = "api_token_revoked";
+    public const string SiteCreated = "site_created";
+    public const string EnrollmentKeyRotated = "enrollment_key_rotated";
+    public const string EnrollNew = "enroll_new";
+    public const string EnrollReuse = "enroll_reuse";
+    public const string EnrollSiteConflict = "enroll_site_conflict";
+    public const string EnrollCollisionPending = "enroll_collision_pending";
+    public const string EnrollRejected = "enroll_rejected";
+    public const string MachineApproved = "machine_approved";
+    public const string MachineRemoved = "machine_removed";
+    public const string MachineKeyIssued = "machine_key_issued";
+    public const string MachineKeyRevoked = "machine_key_revoked";
 }

@@ -49,6 +49,19 @@ internal sealed class SqlDialect
         }
     }
 
+    /// <summary>
+    /// <c>column</c> is one of a list of ids bound as <paramref name="parameter"/> (see <see cref="IdList"/>):
+    /// PostgreSQL takes one <c>uuid[]</c> (Dapper passes arrays whole to Npgsql), SQLite an expanded text list.
+    /// </summary>
+    public string IdIn(string column, string parameter) =>
+        Provider == DatabaseProvider.Postgres ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
+
+    public string IdNotIn(string column, string parameter) =>
+        Provider == DatabaseProvider.Postgres ? $"NOT ({column} = ANY(@{parameter}))" : $"{column} NOT IN @{parameter}";
+
+    public object IdList(IEnumerable<Guid> ids) =>
+        Provider == DatabaseProvider.Postgres ? ids.ToArray() : ids.Select(id => id.ToString("D")).ToArray();
+
     /// <summary>Escapes LIKE wildcards so user search text matches literally (used with <c>ESCAPE '\'</c>).</summary>
     public static string LikeContains(string text) =>
         "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal)

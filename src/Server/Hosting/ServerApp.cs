@@ -1,9 +1,12 @@
 using GuruConnect.Server.Audit;
 using GuruConnect.Server.Auth;
 using GuruConnect.Server.Data;
+using GuruConnect.Server.Enrollment;
 using GuruConnect.Server.Errors;
 using GuruConnect.Server.Health;
+using GuruConnect.Server.Machines;
 using GuruConnect.Server.Observability;
+using GuruConnect.Server.Sites;
 using GuruConnect.Server.Users;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
@@ -30,6 +33,8 @@ public static class ServerApp
             new DirectoryInfo(Path.Combine(ServerPaths.FromConfiguration(builder.Configuration).DataDirectory, "keys")));
         builder.AddDatabase();                                                 // Data/: SQLite by default, PostgreSQL when configured
         builder.AddAuth();                                                     // Auth/: JWT + API tokens, Argon2id, rate limits
+        builder.Services.AddMachines();                                        // Machines/: stores, search, presence
+        builder.Services.AddEnrollment();                                      // Enrollment/ + Sites/: keys, verified-key cache, limits
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<AuditQuery>();
         configure?.Invoke(builder);
@@ -57,6 +62,9 @@ public static class ServerApp
         app.MapApiTokensApi();
         app.MapUsersApi();
         app.MapAuditApi();
+        app.MapSitesApi();
+        app.MapEnrollmentApi();
+        app.MapMachinesApi();
         // The console is a single-page app: unknown non-API GETs get its index.html; /api never does.
         app.MapFallbackToFile("{*path:regex(^(?!(api|ws|openapi|download|metrics|healthz|readyz)(/|$)).*$)}", "index.html");
         return app;

@@ -1,0 +1,231 @@
+using System.Data.Common;
+using System.Diagnostics.Metrics;
+using Dapper;
+using GuruConnect.Server.Audit;
+using GuruConnect.Server.Auth;
+using GuruConnect.Server.Data;
+using GuruConnect.Server.Machines;
+using GuruConnect.Server.Observability;
+using GuruConnect.Server.RateLimiting;
+using GuruConnect.Server.Sites;
+using Microsoft.Extensions.Options;
+
+namespace GuruConnect.Server.Enrollment;
+
+/// <summary>
+/// Zero-touch enrollment, in the spec's order: rate limit per (site code, IP); verify the site key
+/// with exactly one Argon2id verification on every rejection path; then dedup on (tenant, uid):
+/// new (201), cross-site (409, nothing changes), collision (202 pending, no key), or reuse (200).
+/// </summary>
+internal sealed class EnrollmentService(
+    Database database,
+    SiteStore sites,
+    MachineKeyStore keys,
+    MachinePresence presence,
+    Argon2id argon2,
+    VerifiedKeyCache cache,
+    AuditLog audit,
+    ServerMetrics metrics,
+    IOptions<EnrollmentOptions> options,
+    TimeProvider time,
+    ILogger<EnrollmentService> logger)
+{
+    private readonly Counter<long> outcomes = metrics.Meter.CreateCounter<long>(
+        "guruconnect_enroll_outcomes_total", description: "Enrollment requests by outcome");
+
+    public KeyedRateLimiter Limiter { get; } = new(
+        new RateLimitPolicy(options.Value.RequestsPerWindow, options.Value.Window, options.Value.FailuresBeforeLockout, options.Value.Lockout,
+            options.Value.RateLimiterMaxEntries),
+        time);
+
+    public async Task<EnrollOutcome> EnrollAsync(ValidEnrollRequest request, string ip, CancellationToken cancellationToken)
+    {
+        var bucket = $"{request.SiteCode.ToLowerInvariant()}|{ip}";
+        var decision = Limiter.TryAcquire(bucket);
+        if (!decision.Allowed)
+        {
+            Count("rate_limited");
+            return new EnrollOutcome.RateLimited(decision.RetryAfter);
+        }
+
+        var (siteId, active) = await sites.FindForEnrollmentAsync(request.SiteCode, cancellationToken);
+        var rejection = await VerifyAsync(request.EnrollmentKey, siteId, active, cancellationToken);
+        if (rejection is not null || active is null)
+        {
+            Limiter.RecordFailure(bucket);
+            EnrollLog.Rejected(logger, request.SiteCode, ip, rejection!);
+            await audit.WriteAsync(new AuditEntry(AuditEventTypes.EnrollRejected, Ip: ip, Details: new Dictionary<string, object?>
+            {
+                ["siteCode"] = request.SiteCode,
+                ["machineUid"] = request.MachineUid,
+                ["hostname"] = request.Hostname,
+                ["reason"] = rejection,
+            }), cancellationToken);
+            Count("rejected");
+            return new EnrollOutcome.Rejected(rejection!);
+        }
+
+        Limiter.RecordSuccess(bucket);
+        var outcome = await ApplyAsync(request, active, allowRaceRetry: true, cancellationToken);
+        await AuditAsync(outcome, request, active, ip, cancellationToken);
+        return outcome;
+    }
+
+    /// <summary>Null when verified, else the reason. Every rejection path pays one Argon2id verification.</summary>
+    private async Task<string?> VerifyAsync(string presented, Guid? siteId, ActiveEnrollmentKey? active, CancellationToken cancellationToken)
+    {
+        if (active is null)
+        {
+            await argon2.VerifyDummyAsync(presented, cancellationToken);
+            return siteId is null ? "unknown_site" : "no_active_key";
+        }
+
+        var useCache = options.Value.VerifiedKeyCache;
+        if (useCache && cache.IsVerified(presented, active.SiteId, active.Version))
+        {
+            return null;
+        }
+
+        if (!await argon2.VerifyAsync(active.KeyHash, presented, cancellationToken))
+        {
+            return "wrong_key";
+        }
+
+        if (useCache)
+        {
+            cache.Remember(presented, active.SiteId, active.Version);
+        }
+
+        return null;
+    }
+
+    private async Task<EnrollOutcome> ApplyAsync(ValidEnrollRequest request, ActiveEnrollmentKey site, bool allowRaceRetry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await database.InTransactionAsync((connection, transaction) => DecideAsync(connection, transaction, request, site, cancellationToken), cancellationToken);
+        }
+        catch (DbException ex) when (allowRaceRetry && SqlDialect.IsUniqueViolation(ex, out var constraint) && IsUidIndex(constraint))
+        {
+            // Two first enrollments of one uid raced; the other created the row. Converge on it (spec step 5).
+            EnrollLog.RaceRetried(logger);
+            return await ApplyAsync(request, site, allowRaceRetry: false, cancellationToken);
+        }
+    }
+
+    private async Task<EnrollOutcome> DecideAsync(DbConnection connection, DbTransaction transaction, ValidEnrollRequest request, ActiveEnrollmentKey site, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var row = await connection.QuerySingleOrDefaultAsync<MachineRecord>(new CommandDefinition(
+            $"SELECT {MachineStore.Columns} FROM machines WHERE tenant_id = @tenantId AND machine_uid = @uid{database.Dialect.ForUpdate}",
+            new { tenantId = Tenants.Default, uid = request.MachineUid }, transaction, cancellationToken: cancellationToken));
+
+        if (row is null)
+        {
+            var id = Guid.CreateVersion7(now);
+            var labels = request.Labels;
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO machines (id, tenant_id, site_id, machine_uid, hostname, company, site_label, department, device_type, tags,
+                                      enrollment_state, created_at, updated_at)
+                VALUES (@id, @tenantId, @siteId, @uid, @hostname, @company, @siteLabel, @department, @deviceType, @tags, 'active', @now, @now)
+                """,
+                new
+                {
+                    id,
+                    tenantId = Tenants.Default,
+                    siteId = site.SiteId,
+                    uid = request.MachineUid,
+                    hostname = request.Hostname,
+                    company = labels?.Company,
+                    siteLabel = labels?.Site,
+                    department = labels?.Department,
+                    deviceType = labels?.DeviceType,
+                    tags = MachineTags.Serialize(labels?.Tags ?? []),
+                    now,
+                },
+                transaction, cancellationToken: cancellationToken));
+            var key = await keys.IssueAsync(connection, transaction, id, cancellationToken);
+            return new EnrollOutcome.Enrolled(id, key.Key, Dispositions.New);
+        }
+
+        if (row.SiteId is { } boundSite && boundSite != site.SiteId)
+        {
+            return new EnrollOutcome.SiteConflict(row.Id);
+        }
+
+        var collision = presence.IsOnline(row.Id) && !string.Equals(row.Hostname, request.Hostname, StringComparison.OrdinalIgnoreCase);
+        if (row.EnrollmentState == EnrollmentStates.Pending || collision)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE machines SET enrollment_state = 'pending', pending_hostname = @hostname, updated_at = @now WHERE id = @id",
+                new { id = row.Id, hostname = request.Hostname, now }, transaction, cancellationToken: cancellationToken));
+            if (collision)
+            {
+                EnrollLog.CollisionPending(logger, row.Id, row.Hostname, request.Hostname);
+            }
+
+            return new EnrollOutcome.Pending(row.Id);
+        }
+
+        // Reuse: refresh hostname, apply only the labels that were sent, bind a legacy row, revive a removed one.
+        var sent = request.Labels;
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE machines SET hostname = @hostname, site_id = @siteId,
+                company = COALESCE(@company, company), site_label = COALESCE(@siteLabel, site_label),
+                department = COALESCE(@department, department), device_type = COALESCE(@deviceType, device_type),
+                tags = COALESCE(@tags, tags), deleted_at = NULL, updated_at = @now
+            WHERE id = @id
+            """,
+            new
+            {
+                id = row.Id,
+                hostname = request.Hostname,
+                siteId = site.SiteId,
+                company = sent?.Company,
+                siteLabel = sent?.Site,
+                department = sent?.Department,
+                deviceType = sent?.DeviceType,
+                tags = sent?.Tags is { } tags ? MachineTags.Serialize(tags) : null,
+                now,
+            },
+            transaction, cancellationToken: cancellationToken));
+        var issued = await keys.IssueAsync(connection, transaction, row.Id, cancellationToken);
+        return new EnrollOutcome.Enrolled(row.Id, issued.Key, Dispositions.Reuse);
+    }
+
+    private async Task AuditAsync(EnrollOutcome outcome, ValidEnrollRequest request, ActiveEnrollmentKey site, string ip, CancellationToken cancellationToken)
+    {
+        var (type, machineId, label) = outcome switch
+        {
+            EnrollOutcome.Enrolled { Disposition: Dispositions.New } e => (AuditEventTypes.EnrollNew, e.MachineId, "new"),
+            EnrollOutcome.Enrolled e => (AuditEventTypes.EnrollReuse, e.MachineId, "reuse"),
+            EnrollOutcome.SiteConflict c => (AuditEventTypes.EnrollSiteConflict, c.MachineId, "site_conflict"),
+            EnrollOutcome.Pending p => (AuditEventTypes.EnrollCollisionPending, p.MachineId, "collision_pending"),
+            _ => throw new InvalidOperationException("unexpected enrollment outcome"),
+        };
+        Count(label);
+        if (outcome is EnrollOutcome.SiteConflict)
+        {
+            EnrollLog.SiteConflict(logger, request.SiteCode, machineId);
+        }
+        else
+        {
+            EnrollLog.Enrolled(logger, machineId, site.SiteCode, label);
+        }
+
+        await audit.WriteAsync(new AuditEntry(type, MachineId: machineId, Ip: ip, Details: new Dictionary<string, object?>
+        {
+            ["siteCode"] = site.SiteCode,
+            ["machineUid"] = request.MachineUid,
+            ["hostname"] = request.Hostname,
+            ["keyFingerprint"] = KeyFingerprint.Label(site.Version, site.Fingerprint),
+        }), cancellationToken);
+    }
+
+    private void Count(string outcome) => outcomes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    private static bool IsUidIndex(string? constraint) =>
+        constraint is not null && (constraint.Contains("ux_machines_tenant_uid", StringComparison.Ordinal) || constraint.Contains("machines.machine_uid", StringComparison.Ordinal));
+}

@@ -1,0 +1,19 @@
+namespace GuruConnect.Server.Machines;
+
+/// <summary>What an agent reports in <c>AgentStatus</c>, plus the external IP the server saw.</summary>
+internal sealed record MachineInventory(
+    string? OsName,
+    string? OsVersion,
+    string? CpuModel,
+    int? CpuCores,
+    long? RamBytes,
+    string? Manufacturer,
+    string? Model,
+    string? SerialNumber,
+    IReadOnlyList<string> PrivateIps,
+    IReadOnlyList<string> Macs,
+    string? ExternalIp,
+    string? LoggedOnUser,
+    string? TimeZone,
+    long? UptimeSeconds,
+    bool? IsAdmin);
