@@ -80,20 +80,12 @@ internal sealed class EnrollmentService(
             return siteId is null ? "unknown_site" : "no_active_key";
         }
 
-        var useCache = options.Value.VerifiedKeyCache;
-        if (useCache && cache.IsVerified(presented, active.SiteId, active.Version))
-        {
-            return null;
-        }
-
-        if (!await argon2.VerifyAsync(active.KeyHash, presented, cancellationToken))
+        var verified = options.Value.VerifiedKeyCache
+            ? await cache.VerifyAsync(presented, active.SiteId, active.Version, () => argon2.VerifyAsync(active.KeyHash, presented, CancellationToken.None))
+            : await argon2.VerifyAsync(active.KeyHash, presented, cancellationToken);
+        if (!verified)
         {
             return "wrong_key";
-        }
-
-        if (useCache)
-        {
-            cache.Remember(presented, active.SiteId, active.Version);
         }
 
         return null;

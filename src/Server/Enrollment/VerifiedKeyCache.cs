@@ -12,6 +12,9 @@ namespace GuruConnect.Server.Enrollment;
 /// version, expire after <see cref="Lifetime"/>, and are dropped when the site's key rotates.
 /// Only successful verifications are stored: a wrong key never hits and always pays the full KDF,
 /// so the cache adds no timing signal for guesses.
+/// Concurrent first uses of one key share a single verification (single flight): 1 000 machines
+/// arriving together before the first verify finishes would otherwise all miss the cache. A waiter
+/// whose shared verification failed runs its own full verification, so every wrong key still pays.
 /// </summary>
 internal sealed class VerifiedKeyCache(TimeProvider time)
 {
@@ -20,6 +23,7 @@ internal sealed class VerifiedKeyCache(TimeProvider time)
 
     private readonly byte[] secret = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<bool>>> inFlight = new(StringComparer.Ordinal);
 
     public int Count => entries.Count;
 
@@ -36,6 +40,47 @@ internal sealed class VerifiedKeyCache(TimeProvider time)
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// True when <paramref name="presentedKey"/> is the site's key version: from the cache, from a
+    /// verification already running for the same key, or by running <paramref name="verify"/>.
+    /// </summary>
+    public async Task<bool> VerifyAsync(string presentedKey, Guid siteId, int version, Func<Task<bool>> verify)
+    {
+        if (IsVerified(presentedKey, siteId, version))
+        {
+            return true;
+        }
+
+        var flightKey = $"{Tag(presentedKey)}|{siteId:N}|{version}";
+        var mine = new Lazy<Task<bool>>(() => LeadAsync(flightKey, presentedKey, siteId, version, verify));
+        var flight = inFlight.GetOrAdd(flightKey, mine);
+        if (ReferenceEquals(flight, mine))
+        {
+            return await flight.Value;
+        }
+
+        // A waiter: share a success; after a failure pay a full verification of its own.
+        return await flight.Value || await verify();
+    }
+
+    private async Task<bool> LeadAsync(string flightKey, string presentedKey, Guid siteId, int version, Func<Task<bool>> verify)
+    {
+        try
+        {
+            var verified = await verify();
+            if (verified)
+            {
+                Remember(presentedKey, siteId, version);
+            }
+
+            return verified;
+        }
+        finally
+        {
+            inFlight.TryRemove(flightKey, out _);
+        }
     }
 
     public void Remember(string presentedKey, Guid siteId, int version)

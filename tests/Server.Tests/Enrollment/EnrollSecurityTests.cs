@@ -91,6 +91,33 @@ public sealed class EnrollSecurityTests
         cache.IsVerified("cek_right", site, 3).ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task Concurrent_first_uses_of_a_key_share_one_verification_but_wrong_keys_each_pay()
+    {
+        var cache = new VerifiedKeyCache(new ManualClock());
+        var site = Guid.NewGuid();
+        var verifications = 0;
+        var release = new TaskCompletionSource();
+        async Task<bool> Verify(bool result)
+        {
+            Interlocked.Increment(ref verifications);
+            await release.Task;
+            return result;
+        }
+
+        var right = Enumerable.Range(0, 20).Select(_ => cache.VerifyAsync("cek_right", site, 1, () => Verify(true))).ToList();
+        release.SetResult();
+        (await Task.WhenAll(right)).ShouldAllBe(ok => ok);
+        verifications.ShouldBe(1);
+
+        verifications = 0;
+        release = new TaskCompletionSource();
+        var wrong = Enumerable.Range(0, 20).Select(_ => cache.VerifyAsync("cek_wrong", site, 1, () => Verify(false))).ToList();
+        release.SetResult();
+        (await Task.WhenAll(wrong)).ShouldAllBe(ok => !ok);
+        verifications.ShouldBe(20);
+    }
+
     private static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
