@@ -1,3 +1,4 @@
-// Placeholder entry point; the agent CLI lands with issue 5.
-Console.WriteLine("guruconnect-agent: not yet implemented");
-return 0;
+using GuruConnect.Agent.Cli;
+
+// Exit codes: ExitCodes.cs. Commands: Cli/AgentCli.cs.
+return await AgentCli.InvokeAsync(args, AgentContext.CreateDefault(Console.Out, Console.Error), handleTerminationSignals: true, CancellationToken.None);

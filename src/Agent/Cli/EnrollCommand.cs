@@ -1,0 +1,77 @@
+using System.CommandLine;
+using GuruConnect.Agent.Enrollment;
+
+namespace GuruConnect.Agent.Cli;
+
+/// <summary><c>enroll</c>: one enrollment attempt now; flags override the site config (spec 03).</summary>
+internal static class EnrollCommand
+{
+    public static Command Create(AgentContext context)
+    {
+        var server = new Option<string>("--server") { Description = "Server URL, e.g. https://connect.example.com (overrides \"server\" in the config)." };
+        var siteCode = new Option<string>("--site-code") { Description = "Site code (overrides \"siteCode\")." };
+        var enrollmentKey = new Option<string>("--enrollment-key")
+        {
+            Description = "Site enrollment key cek_… (overrides \"enrollmentKey\"). Other local users can see command lines; prefer the config file on shared machines.",
+        };
+        var command = new Command("enroll", "Enroll this machine now and store its machine key. Exits non-zero with an explanation on rejection, site conflict or pending approval.")
+        {
+            server,
+            siteCode,
+            enrollmentKey,
+        };
+        command.SetAction((parseResult, cancellationToken) => EnrollAsync(
+            context, parseResult.GetValue(server), parseResult.GetValue(siteCode), parseResult.GetValue(enrollmentKey), cancellationToken));
+        return command;
+    }
+
+    /// <summary>The exit code for each way an <c>enroll</c> can end.</summary>
+    public static int ExitCodeFor(EnrollmentResult result) => result switch
+    {
+        EnrollmentResult.Enrolled => ExitCodes.Ok,
+        EnrollmentResult.Pending => ExitCodes.PendingApproval,
+        EnrollmentResult.Rejected => ExitCodes.EnrollRejected,
+        EnrollmentResult.SiteConflict => ExitCodes.SiteConflict,
+        EnrollmentResult.RateLimited => ExitCodes.RateLimited,
+        EnrollmentResult.Unreachable => ExitCodes.ServerUnreachable,
+        EnrollmentResult.Failed { StatusCode: >= 500 } => ExitCodes.ServerUnreachable,
+        // The fields come from the config or the flags (labels, site code): fix them there.
+        EnrollmentResult.InvalidRequest => ExitCodes.ConfigInvalid,
+        _ => ExitCodes.Unexpected,
+    };
+
+    private static async Task<int> EnrollAsync(AgentContext context, string? server, string? siteCode, string? enrollmentKey, CancellationToken cancellationToken)
+    {
+        if (CommandRunner.RequirePrivilege(context, "enroll") is { } denied)
+        {
+            return denied;
+        }
+
+        var log = context.CreateLogger(toFile: true, out var fileSink);
+        using (fileSink)
+        {
+            return await CommandRunner.RunAsync(context, async () =>
+            {
+                using var http = context.HttpClientFactory();
+                var result = await Flows.CreateEnrollment(context, http, log).EnrollOnceAsync(server, siteCode, enrollmentKey, cancellationToken);
+                switch (result)
+                {
+                    case EnrollmentResult.Enrolled enrolled:
+                        await context.Out.WriteLineAsync(
+                            $"{enrolled.Message} The machine key is stored in {context.Paths.StateDirectory}. " +
+                            "Start the service with `guruconnect-agent install` (or restart it if it is installed).");
+                        break;
+                    case EnrollmentResult.Pending:
+                        await context.Error.WriteLineAsync(
+                            result.Message + " After approval, run `guruconnect-agent enroll` again, or install the service, which keeps checking.");
+                        break;
+                    default:
+                        await context.Error.WriteLineAsync(result.Message);
+                        break;
+                }
+
+                return ExitCodeFor(result);
+            });
+        }
+    }
+}

@@ -1,0 +1,10 @@
+namespace GuruConnect.Agent.Identity;
+
+internal enum IdentityScope
+{
+    /// <summary>Derived from hardware signals: survives an OS re-install.</summary>
+    Hardware,
+
+    /// <summary>Only the OS install id was available: a re-install gives a new uid (spec 03).</summary>
+    OsScoped,
+}
