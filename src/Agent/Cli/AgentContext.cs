@@ -32,6 +32,12 @@ internal sealed record AgentContext(
 {
     public const string LogLevelVariable = "GURUCONNECT_LOG_LEVEL";
 
+    /// <summary>
+    /// Linux only: read hardware identity from this folder instead of "/" (a container's bind-mounted
+    /// host /sys, or a test's fake machine). Whoever can set the service's environment is root already.
+    /// </summary>
+    public const string HardwareRootVariable = "GURUCONNECT_AGENT_HARDWARE_ROOT";
+
     public static string Version { get; } =
         typeof(AgentContext).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
@@ -54,7 +60,7 @@ internal sealed record AgentContext(
         return new AgentContext(
             AgentPaths.Resolve(environment),
             TimeProvider.System,
-            OperatingSystem.IsWindows() ? new WindowsHardwareInfo() : new LinuxHardwareInfo(),
+            OperatingSystem.IsWindows() ? new WindowsHardwareInfo() : new LinuxHardwareInfo(environment(HardwareRootVariable) is { Length: > 0 } root ? root : "/"),
             CredentialProtectors.ForCurrentPlatform,
             CreateHttpClient,
             environment,
