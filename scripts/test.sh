@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test: installs what the tests need (libsodium, PostgreSQL, ...), starts a throwaway
-# PostgreSQL so each server integration test runs against both SQLite and PostgreSQL, runs the
-# whole solution's tests, and prints one summary line.
+# Runs every test: installs what the tests need (libsodium, PostgreSQL, wine64), starts a throwaway
+# PostgreSQL so each server integration test runs against both SQLite and PostgreSQL, publishes the
+# Windows agent (win-x64, self-contained) for the wine smoke tests, runs the whole solution's tests,
+# and prints one summary line.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_dotnet
-ensure_apt libsodium23 postgresql
+ensure_apt libsodium23 postgresql wine64
 build_console
 cd "$ROOT"
 
@@ -21,6 +22,8 @@ results="$ROOT/artifacts/test-results"
 rm -rf "$results"
 log "building"
 dotnet build GuruConnect.slnx -c Release -nologo -clp:ErrorsOnly
+log "publishing the Windows agent (win-x64, self-contained) for the wine64 tests"
+dotnet publish src/Agent -c Release -r win-x64 --self-contained -o artifacts/publish/agent-win-x64 -nologo -clp:ErrorsOnly
 log "running tests"
 set +e
 dotnet test GuruConnect.slnx -c Release --no-build -nologo \
@@ -28,5 +31,5 @@ dotnet test GuruConnect.slnx -c Release --no-build -nologo \
   | grep -vE '^\s*$|^\s+Passed ' 
 status=${PIPESTATUS[0]}
 set -e
-python3 "$ROOT/scripts/summarize-trx.py" "$results" || true
+python3 "$ROOT/scripts/summarize-trx.py" "$results" | tee "$ROOT/artifacts/test-summary.txt" || true
 exit "$status"

@@ -18,6 +18,9 @@ internal sealed class AgentProcess : IAsyncDisposable
         StateDirectory = stateDirectory ?? Path.Combine(machine.Root, "state-" + Guid.NewGuid().ToString("N")[..6]);
     }
 
+    /// <summary>How to start the agent: <c>dotnet guruconnect-agent.dll</c>, or the Windows build under wine.</summary>
+    public AgentLauncher Launcher { get; init; } = AgentLauncher.Dotnet;
+
     public FakeMachine Machine { get; }
 
     public string StateDirectory { get; }
@@ -83,20 +86,25 @@ internal sealed class AgentProcess : IAsyncDisposable
 
     private ProcessStartInfo StartInfo(string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(Launcher.FileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(AgentAssembly);
+        info.ArgumentList.Add(Launcher.Program ?? AgentAssembly);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }
 
-        info.Environment["GURUCONNECT_AGENT_CONFIG"] = Machine.ConfigPath;
-        info.Environment["GURUCONNECT_AGENT_STATE"] = StateDirectory;
+        foreach (var (name, value) in Launcher.Environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        info.Environment["GURUCONNECT_AGENT_CONFIG"] = Launcher.MapPath(Machine.ConfigPath);
+        info.Environment["GURUCONNECT_AGENT_STATE"] = Launcher.MapPath(StateDirectory);
         info.Environment["GURUCONNECT_AGENT_HARDWARE_ROOT"] = Machine.HardwareRoot;
         info.Environment["GURUCONNECT_LOG_LEVEL"] = "debug";
         return info;

@@ -13,15 +13,27 @@ namespace GuruConnect.Agent.Platform.Windows;
 [SupportedOSPlatform("windows")]
 internal sealed class WindowsHardwareInfo : IHardwareInfo
 {
-    public Task<IdentitySignals> ReadIdentitySignalsAsync(CancellationToken cancellationToken) =>
+    /// <summary>WMI that does not answer in this time counts as absent (seen under wine; possible on a wedged winmgmt).</summary>
+    public static readonly TimeSpan WmiTimeout = TimeSpan.FromSeconds(20);
+
+    public async Task<IdentitySignals> ReadIdentitySignalsAsync(CancellationToken cancellationToken)
+    {
         // WMI is synchronous and can take a second or two on a cold start.
-        Task.Run(
-            () => new IdentitySignals(
-                QueryFirst("SELECT UUID FROM Win32_ComputerSystemProduct", "UUID"),
-                QueryFirst("SELECT SerialNumber FROM Win32_BaseBoard", "SerialNumber"),
-                SystemDiskSerial(),
-                MachineGuid()),
+        var hardware = Task.Run(
+            () => (Uuid: QueryFirst("SELECT UUID FROM Win32_ComputerSystemProduct", "UUID"),
+                   Board: QueryFirst("SELECT SerialNumber FROM Win32_BaseBoard", "SerialNumber"),
+                   Disk: SystemDiskSerial()),
             cancellationToken);
+        try
+        {
+            var (uuid, board, disk) = await hardware.WaitAsync(WmiTimeout, cancellationToken);
+            return new IdentitySignals(uuid, board, disk, MachineGuid());
+        }
+        catch (TimeoutException)
+        {
+            return new IdentitySignals(null, null, null, MachineGuid());
+        }
+    }
 
     private static string? QueryFirst(string query, string property)
     {
@@ -37,7 +49,7 @@ internal sealed class WindowsHardwareInfo : IHardwareInfo
                 }
             }
         }
-        catch (Exception ex) when (ex is ManagementException or UnauthorizedAccessException or System.Runtime.InteropServices.COMException)
+        catch (Exception ex) when (IsWmiUnavailable(ex))
         {
         }
 
@@ -68,12 +80,18 @@ internal sealed class WindowsHardwareInfo : IHardwareInfo
                 }
             }
         }
-        catch (Exception ex) when (ex is ManagementException or UnauthorizedAccessException or System.Runtime.InteropServices.COMException)
+        catch (Exception ex) when (IsWmiUnavailable(ex))
         {
         }
 
         return null;
     }
+
+    // WMI missing or broken (stripped images, wine, a stopped winmgmt) is a missing signal, never a crash:
+    // the identity then falls back to MachineGuid and is marked os-scoped.
+    private static bool IsWmiUnavailable(Exception ex) =>
+        ex is ManagementException or UnauthorizedAccessException or System.Runtime.InteropServices.COMException
+            or TypeInitializationException or PlatformNotSupportedException or DllNotFoundException;
 
     private static string? MachineGuid()
     {

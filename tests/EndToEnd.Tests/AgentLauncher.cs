@@ -1,0 +1,50 @@
+namespace GuruConnect.EndToEnd.Tests;
+
+/// <summary>How an <see cref="AgentProcess"/> is started.</summary>
+internal sealed record AgentLauncher(string FileName, string? Program, Func<string, string> MapPath, IReadOnlyDictionary<string, string> Environment)
+{
+    public const string RequireWineVariable = "GURUCONNECT_REQUIRE_WINE";
+
+    /// <summary>The Linux build: <c>dotnet artifacts/bin/GuruConnect.Agent/…/guruconnect-agent.dll</c>.</summary>
+    public static AgentLauncher Dotnet { get; } = new("dotnet", null, path => path, new Dictionary<string, string>());
+
+    /// <summary>
+    /// The win-x64 self-contained publish under wine64 (paths become <c>Z:\…</c>), or a skip with the
+    /// reason when wine64 or the publish is missing (a failure when <c>GURUCONNECT_REQUIRE_WINE=1</c>).
+    /// </summary>
+    public static AgentLauncher WineOrSkip()
+    {
+        var root = RepositoryRoot();
+        var exe = Path.Combine(root, "artifacts", "publish", "agent-win-x64", "guruconnect-agent.exe");
+        var wine = new[] { "/usr/lib/wine/wine64", "/usr/bin/wine64" }.FirstOrDefault(File.Exists);
+        if (wine is null || !File.Exists(exe))
+        {
+            var reason = $"wine64 ({(wine is null ? "missing" : wine)}) and the win-x64 agent publish ({(File.Exists(exe) ? exe : "missing")}) are needed: scripts/test.sh prepares both.";
+            if (System.Environment.GetEnvironmentVariable(RequireWineVariable) == "1")
+            {
+                Assert.Fail(reason);
+            }
+
+            Assert.Skip(reason);
+        }
+
+        return new AgentLauncher(wine, exe, path => "Z:" + path.Replace('/', '\\'), new Dictionary<string, string>
+        {
+            ["WINEPREFIX"] = Path.Combine(root, "artifacts", "wineprefix"),
+            ["WINEDEBUG"] = "-all",
+        });
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "GuruConnect.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("GuruConnect.slnx not found above " + AppContext.BaseDirectory);
+    }
+}
