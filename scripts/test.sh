@@ -8,6 +8,9 @@ ensure_dotnet
 ensure_apt libsodium23 postgresql wine64
 build_console
 cd "$ROOT"
+command -v node >/dev/null 2>&1 || ensure_apt nodejs npm
+log "installing the TypeScript protocol round-trip test's packages"
+(cd tests/Protocol.Tests/typescript && npm ci --no-audit --no-fund --loglevel=error)
 
 if [ -z "${GURUCONNECT_TEST_POSTGRES:-}" ]; then
   if GURUCONNECT_TEST_POSTGRES="$("$ROOT/scripts/postgres.sh" start)"; then
