@@ -24,4 +24,10 @@ internal static class AuditEventTypes
     public const string MachineRemoved = "machine_removed";
     public const string MachineKeyIssued = "machine_key_issued";
     public const string MachineKeyRevoked = "machine_key_revoked";
+    public const string MachineKeyProvisioned = "machine_key_provisioned";
+    public const string AgentConnected = "agent_connected";
+    public const string AgentDisconnected = "agent_disconnected";
+    public const string ViewerJoined = "viewer_joined";
+    public const string ViewerLeft = "viewer_left";
+    public const string SessionRemoved = "session_removed";
 }

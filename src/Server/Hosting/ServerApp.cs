@@ -6,6 +6,8 @@ using GuruConnect.Server.Errors;
 using GuruConnect.Server.Health;
 using GuruConnect.Server.Machines;
 using GuruConnect.Server.Observability;
+using GuruConnect.Server.Relay;
+using GuruConnect.Server.Sessions;
 using GuruConnect.Server.Sites;
 using GuruConnect.Server.Users;
 using Microsoft.AspNetCore.DataProtection;
@@ -35,6 +37,7 @@ public static class ServerApp
         builder.AddAuth();                                                     // Auth/: JWT + API tokens, Argon2id, rate limits
         builder.Services.AddMachines();                                        // Machines/: stores, search, presence
         builder.Services.AddEnrollment();                                      // Enrollment/ + Sites/: keys, verified-key cache, limits
+        builder.Services.AddRelay();                                           // Relay/ + Sessions/: session registry, WebSocket planes, reaper
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<AuditQuery>();
         configure?.Invoke(builder);
@@ -52,6 +55,7 @@ public static class ServerApp
             o.SwaggerEndpoint("/openapi/v1.json", "GuruConnect API v1");
             o.DocumentTitle = "GuruConnect API";
         });
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero }); // Relay/: protobuf Ping/Pong is the heartbeat (spec 02)
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -65,6 +69,8 @@ public static class ServerApp
         app.MapSitesApi();
         app.MapEnrollmentApi();
         app.MapMachinesApi();
+        app.MapSessionsApi();                                                  // Sessions/: list, viewer tokens, end, events
+        app.MapRelay();                                                        // Relay/: /ws/agent and /ws/viewer
         // The console is a single-page app: unknown non-API GETs get its index.html; /api never does.
         app.MapFallbackToFile("{*path:regex(^(?!(api|ws|openapi|download|metrics|healthz|readyz)(/|$)).*$)}", "index.html");
         return app;

@@ -1,0 +1,7 @@
+-- Viewer tokens are single use (spec 05 #6): the jti of each redeemed token, kept until it would have expired.
+CREATE TABLE viewer_token_uses (
+    jti text PRIMARY KEY,
+    expires_at timestamptz NOT NULL
+);
+
+CREATE INDEX ix_viewer_token_uses_expires ON viewer_token_uses (expires_at);

@@ -1,0 +1,17 @@
+namespace GuruConnect.Server.Relay;
+
+/// <summary>How <see cref="AgentAuthenticator"/> classified an agent's credential.</summary>
+internal enum AgentAdmissionKind
+{
+    /// <summary>A stored, unrevoked <c>cak_</c> of an active machine: the machine is the key's.</summary>
+    MachineKey,
+
+    /// <summary>The deprecated shared bootstrap key: the machine is resolved from <c>AgentHello</c> (TOFU).</summary>
+    SharedKey,
+
+    /// <summary>A key of a machine waiting for approval: 403 <c>MACHINE_PENDING</c>.</summary>
+    Pending,
+
+    /// <summary>Anything else: 401.</summary>
+    Refused,
+}

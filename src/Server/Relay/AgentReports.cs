@@ -1,0 +1,58 @@
+using GuruConnect.Protocol.V1;
+using GuruConnect.Server.Machines;
+
+namespace GuruConnect.Server.Relay;
+
+/// <summary>
+/// Turns what an agent says about itself into bounded column values. An agent is authenticated but
+/// not trusted with sizes: strings are trimmed and capped, lists limited, unknown enums dropped.
+/// </summary>
+internal static class AgentReports
+{
+    public const int MaxUidLength = 128;
+    private const int MaxText = 255;
+    private const int MaxListItems = 64;
+    private const int MaxListItemLength = 64;
+
+    public static string? Hostname(AgentHello hello) => Text(hello.Hostname);
+
+    public static string? AgentVersion(AgentHello hello) => Text(hello.AgentVersion, 64);
+
+    /// <summary>The stored form of the uid scope (the machines table's CHECK values), or null when unspecified.</summary>
+    public static string? UidScope(AgentHello hello) => hello.MachineUidScope switch
+    {
+        MachineUidScope.Hardware => "hardware",
+        MachineUidScope.OsScoped => "os-scoped",
+        _ => null,
+    };
+
+    /// <summary>The claimed uid if it is usable as a row key (bootstrap agents only), else null.</summary>
+    public static string? MachineUid(AgentHello hello) =>
+        hello.MachineUid.Trim() is { Length: > 0 and <= MaxUidLength } uid ? uid : null;
+
+    public static MachineInventory Inventory(AgentStatus status, string externalIp) => new(
+        Text(status.OsName),
+        Text(status.OsVersion),
+        Text(status.CpuModel),
+        status.CpuCores == 0 ? null : (int)Math.Min(status.CpuCores, int.MaxValue),
+        status.RamBytes == 0 ? null : (long)Math.Min(status.RamBytes, long.MaxValue),
+        Text(status.Manufacturer),
+        Text(status.Model),
+        Text(status.Serial),
+        List(status.PrivateIps),
+        List(status.Macs),
+        externalIp,
+        Text(status.LoggedOnUser),
+        Text(status.TimeZone, 64),
+        (long)Math.Min(status.UptimeSeconds, long.MaxValue),
+        status.IsAdmin);
+
+    private static string? Text(string value, int max = MaxText)
+    {
+        var trimmed = value.Trim();
+        return trimmed.Length == 0 ? null : trimmed.Length > max ? trimmed[..max] : trimmed;
+    }
+
+    private static List<string> List(IEnumerable<string> values) =>
+        values.Select(v => Text(v, MaxListItemLength)).OfType<string>().Where(v => !v.Contains(' ', StringComparison.Ordinal)).Take(MaxListItems).ToList();
+}

@@ -1,0 +1,40 @@
+using System.Data.Common;
+using GuruConnect.Server.Machines;
+using GuruConnect.Server.Relay;
+using Microsoft.Extensions.Options;
+
+namespace GuruConnect.Server.Sessions;
+
+/// <summary>
+/// On start-up, the sessions of known managed machines reappear from the database as offline until
+/// their agents reconnect (spec 02 "Session lifecycle"). A machine counts once its agent has connected
+/// (it has a <c>lastSeen</c>) and while that is within the TTL — what the reaper would keep.
+/// </summary>
+internal sealed class SessionRestore(
+    SessionRegistry sessions, MachineStore machines, IOptions<RelayOptions> options, TimeProvider time, ILogger<SessionRestore> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var now = time.GetUtcNow();
+            var restored = 0;
+            foreach (var machine in await machines.ListLiveAsync(cancellationToken))
+            {
+                if (machine.LastSeen is { } lastSeen && now - lastSeen <= options.Value.SessionTtl)
+                {
+                    sessions.Restore(machine.Id, machine.CreatedAt, lastSeen);
+                    restored++;
+                }
+            }
+
+            SessionsLog.Restored(logger, restored);
+        }
+        catch (DbException e)
+        {
+            SessionsLog.RestoreFailed(logger, e);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
