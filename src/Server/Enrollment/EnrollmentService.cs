@@ -22,6 +22,7 @@ internal sealed class EnrollmentService(
     SiteStore sites,
     MachineKeyStore keys,
     MachinePresence presence,
+    MachineLifecycle lifecycle,
     Argon2id argon2,
     VerifiedKeyCache cache,
     AuditLog audit,
@@ -67,6 +68,12 @@ internal sealed class EnrollmentService(
 
         Limiter.RecordSuccess(bucket);
         var outcome = await ApplyAsync(request, active, allowRaceRetry: true, cancellationToken);
+        if (outcome is EnrollOutcome.Pending pending)
+        {
+            // Spec 05 #10: a pending machine cannot stay connected either; the relay drops its socket.
+            lifecycle.RaiseMachinePending(pending.MachineId);
+        }
+
         await AuditAsync(outcome, request, active, ip, cancellationToken);
         return outcome;
     }

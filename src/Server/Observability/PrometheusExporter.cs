@@ -17,11 +17,12 @@ internal sealed class PrometheusExporter : IDisposable
     private readonly ConcurrentDictionary<(Instrument Instrument, string Labels), Series> series = new();
     private readonly ConcurrentDictionary<Instrument, byte> instruments = new();
 
-    public PrometheusExporter()
+    public PrometheusExporter(ServerMetrics metrics)
     {
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name.StartsWith("GuruConnect", StringComparison.Ordinal))
+            // Only this server's meter: several servers in one process (tests, benches) stay apart.
+            if (ReferenceEquals(instrument.Meter, metrics.Meter))
             {
                 instruments[instrument] = 0;
                 l.EnableMeasurementEvents(instrument);

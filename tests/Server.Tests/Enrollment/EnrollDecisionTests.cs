@@ -109,6 +109,23 @@ public sealed class EnrollDecisionTests
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_collision_with_a_connected_agent_parks_the_row_and_drops_the_live_socket(DbKind db)
+    {
+        await using var server = await GuruServer.StartAsync(db);
+        using var admin = await server.AdminClientAsync();
+        var site = await admin.CreateSiteWithKeyAsync("ACME-PHX");
+        var (machineId, key) = await server.Client.EnrollOkAsync(site.Enrollment("uid-1", "PC-ORIGINAL"));
+        await using var original = await FakeAgent.ConnectAsync(server, key, "uid-1", "PC-ORIGINAL");
+        await Eventually.TrueAsync(() => server.Services.GetRequiredService<MachinePresence>().IsOnline(machineId), "the original agent is online");
+
+        using var clone = await server.Client.EnrollAsync(site.Enrollment("uid-1", "PC-CLONE"));
+
+        clone.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await original.Peer.Closed.WaitAsync(TimeSpan.FromSeconds(5)); // closed (with or without a close frame)
+        (await FakeAgent.RefusedAsync(server, key)).ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task An_online_row_with_the_same_hostname_is_a_plain_reuse(DbKind db)
     {
         await using var server = await GuruServer.StartAsync(db);
