@@ -47,7 +47,9 @@ public sealed class AgentLifecycleTests
         await using var agent = new AgentProcess(machine);
 
         agent.Start("run");
-        var online = await WaitForMachineAsync(admin, Online, agent, "the agent online");
+        // Hello marks it online; the inventory (AgentStatus) lands a moment later.
+        var online = await WaitForMachineAsync(
+            admin, m => Online(m) && m.GetProperty("inventory").GetProperty("osName").ValueKind == JsonValueKind.String, agent, "the agent online with inventory");
 
         online.GetProperty("labels").GetProperty("company").GetString().ShouldBe("Acme");
         online.GetProperty("agentVersion").GetString().ShouldNotBeNullOrEmpty();

@@ -32,7 +32,8 @@ public sealed class WindowsAgentUnderWineTests
         while (Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(90))
         {
             var page = await admin.GetFromJsonAsync<JsonElement>("/api/machines");
-            if (page.GetProperty("items").EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } m && m.GetProperty("online").GetBoolean())
+            if (page.GetProperty("items").EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } m && m.GetProperty("online").GetBoolean()
+                && m.GetProperty("inventory").GetProperty("osName").ValueKind == JsonValueKind.String)
             {
                 machineJson = m;
                 break;
