@@ -7,5 +7,6 @@ ensure_dotnet
 ensure_apt libsodium23
 build_console
 cd "$ROOT"
-log "starting GuruConnect on http://127.0.0.1:8080 (data in ${GURUCONNECT_DATA_DIR:-./data})"
-exec dotnet run --project src/Server -c Release -- --urls "${GURUCONNECT_URLS:-http://127.0.0.1:8080}" "$@"
+urls="${GURUCONNECT_URLS:-http://127.0.0.1:8080}"
+log "starting GuruConnect on $urls (data in ${GURUCONNECT_DATA_DIR:-./data}; API docs at $urls/api/docs)"
+exec dotnet run --project src/Server -c Release -- --urls "$urls" "$@"
