@@ -39,12 +39,8 @@ public sealed class AgentLifecycleTests
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Enrolls_appears_online_with_inventory_and_a_restart_reuses_the_key(DbKind db)
     {
-        await using var server = await GuruServer.StartAsync(db);
-        using var admin = await server.AdminClientAsync();
-        var site = await admin.CreateSiteWithKeyAsync("ACME-PHX");
-        using var machine = new FakeMachine();
-        machine.WriteConfig(server.BaseAddress, site);
-        await using var agent = new AgentProcess(machine);
+        await using var scenario = await AgentScenario.StartAsync(db);
+        var (server, admin, site, machine, agent) = (scenario.Server, scenario.Admin, scenario.Site, scenario.Machine, scenario.Agent);
 
         agent.Start("run");
         // Hello marks it online; the inventory (AgentStatus) lands a moment later.
@@ -72,12 +68,8 @@ public sealed class AgentLifecycleTests
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task A_revoked_key_makes_the_agent_enroll_again_when_an_enrollment_key_is_left(DbKind db)
     {
-        await using var server = await GuruServer.StartAsync(db);
-        using var admin = await server.AdminClientAsync();
-        var site = await admin.CreateSiteWithKeyAsync("ACME-PHX");
-        using var machine = new FakeMachine();
-        machine.WriteConfig(server.BaseAddress, site);
-        await using var agent = new AgentProcess(machine);
+        await using var scenario = await AgentScenario.StartAsync(db);
+        var (server, admin, site, machine, agent) = (scenario.Server, scenario.Admin, scenario.Site, scenario.Machine, scenario.Agent);
         agent.Start("run");
         var online = await WaitForMachineAsync(admin, Online, agent, "the agent online");
         var id = online.GetProperty("id").GetGuid();
@@ -103,12 +95,8 @@ public sealed class AgentLifecycleTests
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task A_revoked_key_without_an_enrollment_key_stops_with_the_documented_message(DbKind db)
     {
-        await using var server = await GuruServer.StartAsync(db);
-        using var admin = await server.AdminClientAsync();
-        var site = await admin.CreateSiteWithKeyAsync("ACME-PHX");
-        using var machine = new FakeMachine();
-        machine.WriteConfig(server.BaseAddress, site);
-        await using var agent = new AgentProcess(machine);
+        await using var scenario = await AgentScenario.StartAsync(db);
+        var (server, admin, site, machine, agent) = (scenario.Server, scenario.Admin, scenario.Site, scenario.Machine, scenario.Agent);
         agent.Start("run");
         var id = (await WaitForMachineAsync(admin, Online, agent, "the agent online")).GetProperty("id").GetGuid();
 
@@ -130,12 +118,8 @@ public sealed class AgentLifecycleTests
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Rotating_the_site_key_leaves_the_running_agent_alone(DbKind db)
     {
-        await using var server = await GuruServer.StartAsync(db);
-        using var admin = await server.AdminClientAsync();
-        var site = await admin.CreateSiteWithKeyAsync("ACME-PHX");
-        using var machine = new FakeMachine();
-        machine.WriteConfig(server.BaseAddress, site);
-        await using var agent = new AgentProcess(machine);
+        await using var scenario = await AgentScenario.StartAsync(db);
+        var (server, admin, site, machine, agent) = (scenario.Server, scenario.Admin, scenario.Site, scenario.Machine, scenario.Agent);
         agent.Start("run");
         await WaitForMachineAsync(admin, Online, agent, "the agent online");
 
@@ -177,12 +161,8 @@ public sealed class AgentLifecycleTests
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Status_shows_server_site_fingerprint_machine_and_state(DbKind db)
     {
-        await using var server = await GuruServer.StartAsync(db);
-        using var admin = await server.AdminClientAsync();
-        var site = await admin.CreateSiteWithKeyAsync("ACME-PHX");
-        using var machine = new FakeMachine();
-        machine.WriteConfig(server.BaseAddress, site, fingerprintLabel: "v1 (7F2A)");
-        await using var agent = new AgentProcess(machine);
+        await using var scenario = await AgentScenario.StartAsync(db, fingerprintLabel: "v1 (7F2A)");
+        var (server, admin, agent) = (scenario.Server, scenario.Admin, scenario.Agent);
         agent.Start("run");
         var id = (await WaitForMachineAsync(admin, Online, agent, "the agent online")).GetProperty("id").GetGuid();
 

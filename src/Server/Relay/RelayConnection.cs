@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using GuruConnect.Protocol;
 using GuruConnect.Protocol.V1;
 
 namespace GuruConnect.Server.Relay;
@@ -219,4 +220,13 @@ internal sealed class RelayConnection : IDisposable
             socket.Abort();
         }
     }
+
+    /// <summary>How the connection ends for a read that is not a message (both planes), or null for a message.</summary>
+    public ConnectionEnd? EndOf(in WebSocketReadResult read) => read.Status switch
+    {
+        WebSocketReadStatus.TooLarge => ConnectionEnd.TooLarge,
+        WebSocketReadStatus.NotBinary => ConnectionEnd.NotBinary,
+        WebSocketReadStatus.Closed => IsClosing ? ConnectionEnd.ClosedByServer : ConnectionEnd.PeerClosed,
+        _ => null,
+    };
 }

@@ -14,14 +14,9 @@ internal sealed partial class ViewerPlane
         while (true)
         {
             var read = await reader.ReadAsync(connection.Socket, cancellationToken);
-            switch (read.Status)
+            if (connection.EndOf(read) is { } end)
             {
-                case WebSocketReadStatus.TooLarge:
-                    return ConnectionEnd.TooLarge;
-                case WebSocketReadStatus.NotBinary:
-                    return ConnectionEnd.NotBinary;
-                case WebSocketReadStatus.Closed:
-                    return connection.IsClosing ? ConnectionEnd.ClosedByServer : ConnectionEnd.PeerClosed;
+                return end;
             }
 
             connection.MarkReceived();
