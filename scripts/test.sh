@@ -27,6 +27,13 @@ log "building"
 dotnet build GuruConnect.slnx -c Release -nologo -clp:ErrorsOnly
 log "publishing the Windows agent (win-x64, self-contained) for the wine64 tests"
 dotnet publish src/Agent -c Release -r win-x64 --self-contained -o artifacts/publish/agent-win-x64 -nologo -clp:ErrorsOnly
+wine=$(command -v /usr/lib/wine/wine64 /usr/bin/wine64 2>/dev/null | head -n1 || true)
+if [ -n "$wine" ] && [ ! -f artifacts/wineprefix/system.reg ]; then
+  # A cold prefix costs tens of seconds on first use; pay it here, not inside a test's timeout.
+  log "preparing the wine prefix (artifacts/wineprefix)"
+  WINEPREFIX="$ROOT/artifacts/wineprefix" WINEDEBUG=-all timeout 300 "$wine" wineboot --init >/dev/null 2>&1 || true
+  WINEPREFIX="$ROOT/artifacts/wineprefix" timeout 120 "$(dirname "$wine")/wineserver" -w || true
+fi
 log "running tests"
 set +e
 dotnet test GuruConnect.slnx -c Release --no-build -nologo \

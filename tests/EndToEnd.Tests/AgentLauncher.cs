@@ -9,6 +9,12 @@ internal sealed record AgentLauncher(string FileName, string? Program, Func<stri
     public static AgentLauncher Dotnet { get; } = new("dotnet", null, path => path, new Dictionary<string, string>());
 
     /// <summary>
+    /// How long one command (e.g. <c>enroll</c>) may take. Wine is slow on a loaded 2-core runner: a
+    /// cold prefix, then WMI, which hangs under wine until the agent's own 20 s timeout.
+    /// </summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
     /// The win-x64 self-contained publish under wine64 (paths become <c>Z:\…</c>), or a skip with the
     /// reason when wine64 or the publish is missing (a failure when <c>GURUCONNECT_REQUIRE_WINE=1</c>).
     /// </summary>
@@ -32,7 +38,10 @@ internal sealed record AgentLauncher(string FileName, string? Program, Func<stri
         {
             ["WINEPREFIX"] = Path.Combine(root, "artifacts", "wineprefix"),
             ["WINEDEBUG"] = "-all",
-        });
+        })
+        {
+            CommandTimeout = TimeSpan.FromSeconds(180),
+        };
     }
 
     private static string RepositoryRoot()

@@ -142,11 +142,12 @@ public sealed class AgentLifecycleTests
         var site = await admin.CreateSiteWithKeyAsync("ACME-PHX");
         using var machine = new FakeMachine();
         machine.WriteConfig(server.BaseAddress, site);
-        await using (var first = new AgentProcess(machine))
-        {
-            first.Start("run");
-            await WaitForMachineAsync(admin, Online, first, "the first install online");
-        }
+        await using var first = new AgentProcess(machine);
+        first.Start("run");
+        await WaitForMachineAsync(admin, Online, first, "the first install online");
+        await first.StopAsync();
+        // Until the server notices the first install is gone, "online" below would still mean it.
+        await WaitForMachineAsync(admin, Offline, first, "the first install offline");
 
         // Wipe the agent's state (a re-image) and run the installer again on the same hardware.
         machine.WriteConfig(server.BaseAddress, site);

@@ -65,8 +65,19 @@ internal sealed class AgentProcess : IAsyncDisposable
         using var command = Process.Start(StartInfo(args))!;
         var stdout = command.StandardOutput.ReadToEndAsync();
         var stderr = command.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await command.WaitForExitAsync(timeout.Token);
+        using var timeout = new CancellationTokenSource(Launcher.CommandTimeout);
+        try
+        {
+            await command.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            command.Kill(entireProcessTree: true);
+            await command.WaitForExitAsync();
+            throw new ShouldAssertException(
+                $"'{string.Join(' ', args)}' did not finish within {Launcher.CommandTimeout.TotalSeconds:0} s. It printed:\n{await stdout}{await stderr}");
+        }
+
         return (command.ExitCode, await stdout + await stderr);
     }
 
