@@ -30,4 +30,8 @@ internal static class AuditEventTypes
     public const string ViewerJoined = "viewer_joined";
     public const string ViewerLeft = "viewer_left";
     public const string SessionRemoved = "session_removed";
+    public const string SupportCodeCreated = "support_code_created";
+    public const string SupportCodeCancelled = "support_code_cancelled";
+    public const string SupportSessionStarted = "support_session_started";
+    public const string SupportSessionEnded = "support_session_ended";
 }

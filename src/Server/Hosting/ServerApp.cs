@@ -9,6 +9,7 @@ using GuruConnect.Server.Observability;
 using GuruConnect.Server.Relay;
 using GuruConnect.Server.Sessions;
 using GuruConnect.Server.Sites;
+using GuruConnect.Server.SupportCodes;
 using GuruConnect.Server.Users;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
@@ -37,6 +38,7 @@ public static class ServerApp
         builder.AddAuth();                                                     // Auth/: JWT + API tokens, Argon2id, rate limits
         builder.Services.AddMachines();                                        // Machines/: stores, search, presence
         builder.Services.AddEnrollment();                                      // Enrollment/ + Sites/: keys, verified-key cache, limits
+        builder.Services.AddSupportCodes();                                   // SupportCodes/: 6-digit attended-session codes, per-IP guard
         builder.Services.AddRelay();                                           // Relay/ + Sessions/: session registry, WebSocket planes, reaper
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<AuditQuery>();
@@ -69,6 +71,7 @@ public static class ServerApp
         app.MapSitesApi();
         app.MapEnrollmentApi();
         app.MapMachinesApi();
+        app.MapSupportCodesApi();                                              // SupportCodes/: create, list, cancel, public validate
         app.MapSessionsApi();                                                  // Sessions/: list, viewer tokens, end, events
         app.MapRelay();                                                        // Relay/: /ws/agent and /ws/viewer
         // The console is a single-page app: unknown non-API GETs get its index.html; /api never does.

@@ -9,8 +9,14 @@ internal enum AgentAdmissionKind
     /// <summary>The deprecated shared bootstrap key: the machine is resolved from <c>AgentHello</c> (TOFU).</summary>
     SharedKey,
 
+    /// <summary>A live support code (<c>?supportCode=</c>): an attended session that ends when the agent leaves.</summary>
+    SupportCode,
+
     /// <summary>A key of a machine waiting for approval: 403 <c>MACHINE_PENDING</c>.</summary>
     Pending,
+
+    /// <summary>Too many wrong support codes from this address: 429 with <c>Retry-After</c>.</summary>
+    RateLimited,
 
     /// <summary>Anything else: 401.</summary>
     Refused,

@@ -2,26 +2,29 @@ using System.Security.Cryptography;
 using System.Text;
 using GuruConnect.Server.Auth;
 using GuruConnect.Server.Machines;
+using GuruConnect.Server.SupportCodes;
 using Microsoft.Extensions.Options;
 
 namespace GuruConnect.Server.Relay;
 
 /// <summary>
 /// Decides who an agent is before the upgrade. The agent plane has no JWT branch (spec 05 #3): only a
-/// <c>cak_</c> machine key, or the deprecated shared bootstrap key when configured, is ever accepted.
+/// <c>cak_</c> machine key, a live support code, or the deprecated shared bootstrap key when configured, is ever accepted.
 /// </summary>
-internal sealed class AgentAuthenticator(MachineKeyStore keys, IOptions<RelayOptions> options)
+internal sealed class AgentAuthenticator(
+    MachineKeyStore keys, SupportCodeStore supportCodes, SupportCodeGuard supportCodeGuard, IOptions<RelayOptions> options, TimeProvider time)
 {
     private readonly byte[]? sharedKeyHash = options.Value.SharedAgentKey is { Length: > 0 } shared
         ? SHA256.HashData(Encoding.UTF8.GetBytes(shared))
         : null;
 
-    public async Task<AgentAdmission> AdmitAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<AgentAdmission> AdmitAsync(HttpRequest request, string ip, CancellationToken cancellationToken)
     {
-        if (request.Query.ContainsKey("supportCode"))
+        if (request.Query.TryGetValue("supportCode", out var supportCode))
         {
-            // Attended support sessions arrive with the support-codes issue; until then no code is live.
-            return AgentAdmission.Refused("support code (not available yet)");
+            return request.Headers.Authorization.Count > 0
+                ? AgentAdmission.Refused("a support code and a bearer credential together")
+                : await AdmitSupportCodeAsync(request, supportCode.ToString(), ip, cancellationToken);
         }
 
         var header = request.Headers.Authorization.ToString();
@@ -50,5 +53,32 @@ internal sealed class AgentAuthenticator(MachineKeyStore keys, IOptions<RelayOpt
         }
 
         return AgentAdmission.Refused("not a machine key");
+    }
+
+    /// <summary>
+    /// A support code is checked against the same per-IP guard as <c>/api/codes/{code}/validate</c>, and
+    /// consumed only by a real WebSocket request (a plain GET must not burn the end user's code).
+    /// </summary>
+    private async Task<AgentAdmission> AdmitSupportCodeAsync(HttpRequest request, string code, string ip, CancellationToken cancellationToken)
+    {
+        var decision = supportCodeGuard.TryCheck(ip);
+        if (!decision.Allowed)
+        {
+            return new AgentAdmission(AgentAdmissionKind.RateLimited, Reason: "too many wrong support codes") { RetryAfter = decision.RetryAfter };
+        }
+
+        var sessionId = Guid.CreateVersion7(time.GetUtcNow());
+        SupportCodeRecord? used = null;
+        var live = SupportCodeGuard.IsWellFormed(code) && (request.HttpContext.WebSockets.IsWebSocketRequest
+            ? (used = await supportCodes.TryConsumeAsync(code, sessionId, cancellationToken)) is not null
+            : await supportCodes.IsLiveAsync(code, cancellationToken));
+        if (!live)
+        {
+            supportCodeGuard.Failed(ip);
+            return AgentAdmission.Refused("support code not live");
+        }
+
+        supportCodeGuard.Succeeded(ip);
+        return new AgentAdmission(AgentAdmissionKind.SupportCode) { SupportCode = used, SupportSessionId = sessionId };
     }
 }

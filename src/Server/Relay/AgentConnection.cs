@@ -12,6 +12,12 @@ internal sealed class AgentConnection(RelayConnection connection, Guid machineId
     /// <summary>The <c>cak_</c> it authenticated with; null for a bootstrap-key agent.</summary>
     public Guid? KeyId { get; } = keyId;
 
+    /// <summary>
+    /// An attended support agent: <see cref="MachineId"/> is then its session's id, with no machine row
+    /// behind it (nothing is written to <c>machines</c> for it).
+    /// </summary>
+    public bool IsSupport { get; init; }
+
     /// <summary>The key minted for a bootstrap-key agent on this connection (TOFU), if any.</summary>
     public Guid? ProvisionedKeyId { get; init; }
 

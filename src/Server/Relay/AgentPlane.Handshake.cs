@@ -56,6 +56,13 @@ internal sealed partial class AgentPlane
         try
         {
             AgentIdentity identity;
+            if (admission.Kind == AgentAdmissionKind.SupportCode)
+            {
+                // An attended machine is not part of the fleet: no row, no key, nothing stored about it.
+                var now = time.GetUtcNow();
+                return new AgentIdentity(new AgentConnection(connection, admission.SupportSessionId, null, ip, now) { IsSupport = true }, now, null);
+            }
+
             if (admission.Kind == AgentAdmissionKind.MachineKey)
             {
                 var key = admission.Key!;

@@ -125,6 +125,11 @@ internal sealed partial class AgentPlane
 
     private async Task StoreStatusAsync(AgentConnection agent, OutgoingFrame frame, CancellationToken cancellationToken)
     {
+        if (agent.IsSupport)
+        {
+            return; // an attended machine is not part of the fleet: nothing of it is stored
+        }
+
         if (!Frames.TryParse(frame.Span, out var envelope))
         {
             metrics.Dropped(DropReason.Malformed);

@@ -6,6 +6,7 @@ using GuruConnect.Server.Errors;
 using GuruConnect.Server.Hosting;
 using GuruConnect.Server.Machines;
 using GuruConnect.Server.Sessions;
+using GuruConnect.Server.SupportCodes;
 using Microsoft.Extensions.Options;
 
 namespace GuruConnect.Server.Relay;
@@ -22,6 +23,8 @@ internal sealed partial class AgentPlane(
     SessionRegistry sessions,
     ConnectionTracker tracker,
     MachinePresence presence,
+    SupportCodeStore supportCodes,
+    SessionTerminator terminator,
     AuditLog audit,
     RelayMetrics metrics,
     IOptions<RelayOptions> options,
@@ -36,15 +39,18 @@ internal sealed partial class AgentPlane(
     public async Task<IResult> HandleAsync(HttpContext context)
     {
         var ip = ClientAddress.Of(context);
-        var admission = await authenticator.AdmitAsync(context.Request, context.RequestAborted);
+        var admission = await authenticator.AdmitAsync(context.Request, ip, context.RequestAborted);
         if (!admission.IsAccepted)
         {
             RelayLog.AgentRefused(logger, ip, admission.Reason);
-            return admission.Kind == AgentAdmissionKind.Pending
-                ? ApiProblem.Create(StatusCodes.Status403Forbidden, RelayErrorCodes.MachinePending, "Machine pending approval",
-                    "This machine is waiting for an admin to approve it; it may connect once approved.")
-                : ApiProblem.Create(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, "Unauthorized",
-                    "Present this machine's key as `Authorization: Bearer cak_…`.");
+            return admission.Kind switch
+            {
+                AgentAdmissionKind.Pending => ApiProblem.Create(StatusCodes.Status403Forbidden, RelayErrorCodes.MachinePending, "Machine pending approval",
+                    "This machine is waiting for an admin to approve it; it may connect once approved."),
+                AgentAdmissionKind.RateLimited => ApiProblem.RateLimited(context, admission.RetryAfter),
+                _ => ApiProblem.Create(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, "Unauthorized",
+                    "Present this machine's key as `Authorization: Bearer cak_…`, or a live support code as `?supportCode=123456`."),
+            };
         }
 
         if (!context.WebSockets.IsWebSocketRequest)
@@ -92,6 +98,11 @@ internal sealed partial class AgentPlane(
             connection.Send(new Protocol.V1.Envelope { AgentKeyProvision = new Protocol.V1.AgentKeyProvision { Key = key } });
         }
 
+        if (agent.IsSupport)
+        {
+            return await RunSupportAsync(agent, admission.SupportCode!, ip, cancellationToken);
+        }
+
         var session = sessions.AttachAgent(agent, identity.StartedAt, time.GetUtcNow(), out var superseded);
         presence.Connected(agent.MachineId);
         metrics.AgentAttached();
@@ -125,6 +136,63 @@ internal sealed partial class AgentPlane(
             RelayLog.AgentDisconnected(logger, agent.MachineId, end, reason);
             await audit.WriteAsync(new AuditEntry(AuditEventTypes.AgentDisconnected, MachineId: agent.MachineId, SessionId: session.Id, Ip: ip,
                 Details: new Dictionary<string, object?> { ["reason"] = reason }), CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// An attended session: started with the consumed code, relayed like any other, and ended — with its
+    /// viewers told — as soon as the agent leaves. A code cancelled between its use and the hello ends it at once.
+    /// </summary>
+    private async Task<ConnectionEnd> RunSupportAsync(AgentConnection agent, SupportCodeRecord code, string ip, CancellationToken cancellationToken)
+    {
+        var session = sessions.StartSupport(agent, code.Code, time.GetUtcNow());
+        metrics.AgentAttached();
+        var end = ConnectionEnd.ClosedByServer;
+        try
+        {
+            if (!await IsStillWantedAsync(session.Id, cancellationToken))
+            {
+                terminator.Remove(session.Id, CloseReasons.SessionEnded);
+            }
+
+            RelayLog.SupportSessionStarted(logger, session.Id, code.Id, ip);
+            await audit.WriteAsync(new AuditEntry(AuditEventTypes.SupportSessionStarted, code.CreatedByName, code.CreatedBy, SessionId: session.Id, Ip: ip,
+                Details: new Dictionary<string, object?> { ["codeId"] = code.Id }), cancellationToken);
+            end = await RelayAsync(agent, session, cancellationToken);
+            return end;
+        }
+        finally
+        {
+            session.DetachAgent(agent, time.GetUtcNow());
+            terminator.Remove(session.Id, CloseReasons.SessionEnded);
+            metrics.AgentDetached();
+            var reason = agent.Connection.CloseReason ?? end.ToString();
+            RelayLog.SupportSessionEnded(logger, session.Id, end, reason);
+            try
+            {
+                await supportCodes.MarkEndedAsync(session.Id, CancellationToken.None);
+            }
+            catch (System.Data.Common.DbException e)
+            {
+                RelayLog.SupportSessionEndFailed(logger, session.Id, e);
+            }
+
+            await audit.WriteAsync(new AuditEntry(AuditEventTypes.SupportSessionEnded, SessionId: session.Id, Ip: ip,
+                Details: new Dictionary<string, object?> { ["codeId"] = code.Id, ["reason"] = reason }), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Whether the code behind a support session is still uncancelled; a database that does not answer ends it (fail closed).</summary>
+    private async Task<bool> IsStillWantedAsync(Guid sessionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await supportCodes.IsSessionRunningAsync(sessionId, cancellationToken);
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            RelayLog.SupportSessionEndFailed(logger, sessionId, e);
+            return false;
         }
     }
 

@@ -21,7 +21,7 @@ internal sealed class LastSeenWriter(SessionRegistry sessions, MachineStore mach
         var due = new List<Guid>();
         foreach (var session in sessions.All)
         {
-            if (session.Agent is { } agent && agent.Connection.LastReceivedAt > agent.LastSeenWrittenAt && now - agent.LastSeenWrittenAt >= interval)
+            if (session.Agent is { IsSupport: false } agent && agent.Connection.LastReceivedAt > agent.LastSeenWrittenAt && now - agent.LastSeenWrittenAt >= interval)
             {
                 agent.LastSeenWrittenAt = now;
                 due.Add(agent.MachineId);

@@ -106,7 +106,7 @@ internal sealed partial class ViewerPlane(
         presence.ViewerJoined(session.MachineId, new ActiveViewer(viewer.ViewerId, viewer.Username, viewer.Since));
         metrics.ViewerJoined();
         RelayLog.ViewerJoined(logger, viewer.ViewerId, viewer.Username, session.Id);
-        await audit.WriteAsync(new AuditEntry(AuditEventTypes.ViewerJoined, viewer.Username, viewer.UserId, session.MachineId, session.Id, ip,
+        await audit.WriteAsync(new AuditEntry(AuditEventTypes.ViewerJoined, viewer.Username, viewer.UserId, session.FleetMachineId, session.Id, ip,
             new Dictionary<string, object?> { ["viewerId"] = viewer.ViewerId }), cancellationToken);
         var end = ConnectionEnd.Aborted;
         try
@@ -121,7 +121,7 @@ internal sealed partial class ViewerPlane(
             metrics.ViewerLeft();
             var reason = viewer.Connection.CloseReason ?? end.ToString();
             RelayLog.ViewerLeft(logger, viewer.ViewerId, session.Id, end, reason);
-            await audit.WriteAsync(new AuditEntry(AuditEventTypes.ViewerLeft, viewer.Username, viewer.UserId, session.MachineId, session.Id, ip,
+            await audit.WriteAsync(new AuditEntry(AuditEventTypes.ViewerLeft, viewer.Username, viewer.UserId, session.FleetMachineId, session.Id, ip,
                 new Dictionary<string, object?> { ["viewerId"] = viewer.ViewerId, ["reason"] = reason }), CancellationToken.None);
         }
     }

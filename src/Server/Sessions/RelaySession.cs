@@ -19,16 +19,22 @@ internal sealed class RelaySession(Guid id, Guid machineId, string kind, DateTim
     private long lastActiveTicks = lastActiveAt.UtcTicks;
     private bool removed;
 
-    /// <summary>For a managed session, the machine id itself: stable across reconnects and restarts.</summary>
+    /// <summary>
+    /// For a managed session, the machine id itself: stable across reconnects and restarts. A support
+    /// session has no machine row; its <see cref="MachineId"/> is its own id.
+    /// </summary>
     public Guid Id { get; } = id;
 
     public Guid MachineId { get; } = machineId;
+
+    /// <summary>The machine row behind the session, for audit and presence: null for a support session, which has none.</summary>
+    public Guid? FleetMachineId => Kind == SessionKinds.Managed ? MachineId : null;
 
     public string Kind { get; } = kind;
 
     public DateTimeOffset StartedAt { get; } = startedAt;
 
-    /// <summary>The code a support session was started with (support codes are a later issue); null for managed sessions.</summary>
+    /// <summary>The code a support session was started with; null for managed sessions.</summary>
     public string? SupportCode { get; init; }
 
     public AgentConnection? Agent => Volatile.Read(ref agent);

@@ -6,6 +6,6 @@ internal static class SessionKinds
     /// <summary>One persistent session per managed machine; its id is the machine id.</summary>
     public const string Managed = "managed";
 
-    /// <summary>An attended session started with a support code (a later issue); ends when the agent leaves.</summary>
+    /// <summary>An attended session started with a support code; ends when the agent leaves, the code is cancelled or it is ended.</summary>
     public const string Support = "support";
 }

@@ -38,6 +38,21 @@ internal sealed class SessionRegistry
         }
     }
 
+    /// <summary>
+    /// Starts the attended session of a support agent; its id is the one the code was consumed for. It has
+    /// no offline life: it ends when the agent leaves.
+    /// </summary>
+    public RelaySession StartSupport(AgentConnection agent, string supportCode, DateTimeOffset now)
+    {
+        var session = new RelaySession(agent.MachineId, agent.MachineId, SessionKinds.Support, now, now) { SupportCode = supportCode };
+        if (!sessions.TryAdd(session.Id, session) || !session.TryAttachAgent(agent, now, out _))
+        {
+            throw new InvalidOperationException($"Support session {session.Id} exists already.");
+        }
+
+        return session;
+    }
+
     /// <summary>Puts back a managed machine's session as offline after a restart (no-op if it already exists).</summary>
     public void Restore(Guid machineId, DateTimeOffset startedAt, DateTimeOffset lastActiveAt) =>
         sessions.TryAdd(machineId, new RelaySession(machineId, machineId, SessionKinds.Managed, startedAt, lastActiveAt));

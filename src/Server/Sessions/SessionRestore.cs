@@ -1,6 +1,7 @@
 using System.Data.Common;
 using GuruConnect.Server.Machines;
 using GuruConnect.Server.Relay;
+using GuruConnect.Server.SupportCodes;
 using Microsoft.Extensions.Options;
 
 namespace GuruConnect.Server.Sessions;
@@ -8,10 +9,12 @@ namespace GuruConnect.Server.Sessions;
 /// <summary>
 /// On start-up, the sessions of known managed machines reappear from the database as offline until
 /// their agents reconnect (spec 02 "Session lifecycle"). A machine counts once its agent has connected
-/// (it has a <c>lastSeen</c>) and while that is within the TTL — what the reaper would keep.
+/// (it has a <c>lastSeen</c>) and while that is within the TTL — what the reaper would keep. Support
+/// sessions do not come back: their agents were told the session ended, and their codes are marked so.
 /// </summary>
 internal sealed class SessionRestore(
-    SessionRegistry sessions, MachineStore machines, IOptions<RelayOptions> options, TimeProvider time, ILogger<SessionRestore> logger) : IHostedService
+    SessionRegistry sessions, MachineStore machines, SupportCodeStore supportCodes, IOptions<RelayOptions> options, TimeProvider time,
+    ILogger<SessionRestore> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -29,6 +32,7 @@ internal sealed class SessionRestore(
             }
 
             SessionsLog.Restored(logger, restored);
+            await supportCodes.EndOrphanedSessionsAsync(cancellationToken);
         }
         catch (DbException e)
         {

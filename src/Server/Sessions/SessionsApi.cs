@@ -56,7 +56,7 @@ internal static class SessionsApi
         Guid id, ClaimsPrincipal principal, HttpContext context, SessionRegistry sessions, SessionTerminator terminator, AuditLog audit,
         CancellationToken cancellationToken)
     {
-        var machineId = sessions.Find(id)?.MachineId;
+        var machineId = sessions.Find(id)?.FleetMachineId;
         if (!terminator.Remove(id, CloseReasons.SessionEnded))
         {
             return SessionNotFound();

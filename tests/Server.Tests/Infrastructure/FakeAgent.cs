@@ -36,6 +36,16 @@ public sealed class FakeAgent : IAsyncDisposable
         return agent;
     }
 
+    /// <summary>An attended support agent: connects with <c>?supportCode=</c> and no bearer, says hello, waits to be attached.</summary>
+    public static async Task<FakeAgent> ConnectSupportAsync(GuruServer server, string code, string hostname = "JANES-LAPTOP")
+    {
+        var peer = await ProtocolPeer.ConnectAsync(Endpoint(server, "supportCode=" + code));
+        var agent = new FakeAgent(peer);
+        await agent.SendHelloAsync(string.Empty, hostname);
+        await agent.PingAsync();
+        return agent;
+    }
+
     /// <summary>A connection attempt that must be refused before the upgrade; the HTTP status it got.</summary>
     public static Task<HttpStatusCode> RefusedAsync(GuruServer server, string? bearer, string? query = null) =>
         ProtocolPeer.RefusedAsync(Endpoint(server, query), o =>
