@@ -43,6 +43,12 @@ internal static class ExitCodes
     /// <summary>Needs root (Linux) or an elevated administrator (Windows).</summary>
     public const int NeedsPrivilege = 11;
 
-    /// <summary>The command exists but is not available in this build yet (attended support).</summary>
+    /// <summary>Retired: "not available in this build" (attended support, before it existed). Never reuse the number.</summary>
     public const int NotAvailable = 12;
+
+    /// <summary><c>support</c>: the code is unknown, expired, used or cancelled; the technician makes a new one.</summary>
+    public const int SupportCodeInvalid = 13;
+
+    /// <summary><c>support</c>: the connection dropped mid-session; the code is used up, so no reconnect.</summary>
+    public const int SupportSessionLost = 14;
 }

@@ -12,7 +12,8 @@ internal static class AgentCli
         Exit codes: 0 ok, 1 unexpected error, 2 bad command line, 3 config missing or invalid,
         4 enrollment rejected (401), 5 machine belongs to another site (409), 6 waiting for approval (202),
         7 rate limited (429), 8 server unreachable, 9 stored credential unreadable,
-        10 not supported on this platform, 11 needs root / administrator, 12 not available in this build.
+        10 not supported on this platform, 11 needs root / administrator,
+        13 support code not valid (expired, used or cancelled), 14 support session lost (ask for a new code).
         Config: GURUCONNECT_AGENT_CONFIG (default /etc/guruconnect/agent.json, %ProgramData%\GuruConnect\agent.json).
         State: GURUCONNECT_AGENT_STATE (default /var/lib/guruconnect, %ProgramData%\GuruConnect\credentials).
         """;

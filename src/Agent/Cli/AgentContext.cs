@@ -108,8 +108,11 @@ internal sealed record AgentContext(
         return null;
     }
 
-    /// <summary>stderr (journald under systemd), the test sinks, and for <c>run</c>/<c>enroll</c> the rolling file.</summary>
-    public AgentLogger CreateLogger(bool toFile, out IDisposable? fileSink)
+    /// <summary>
+    /// stderr (journald under systemd), the test sinks, and for <c>run</c>/<c>enroll</c> the rolling file;
+    /// at <c>GURUCONNECT_LOG_LEVEL</c>, else at <paramref name="level"/>.
+    /// </summary>
+    public AgentLogger CreateLogger(bool toFile, out IDisposable? fileSink, AgentLogLevel level = AgentLogLevel.Information)
     {
         List<ILogSink> sinks = [.. LogSinks, new TextWriterLogSink(Error)];
         fileSink = null;
@@ -128,7 +131,7 @@ internal sealed record AgentContext(
             }
         }
 
-        return new AgentLogger(Time, AgentLogger.ParseLevel(Environment(LogLevelVariable)), sinks);
+        return new AgentLogger(Time, AgentLogger.ParseLevel(Environment(LogLevelVariable), level), sinks);
     }
 
     private static HttpClient CreateHttpClient()

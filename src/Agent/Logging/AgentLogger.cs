@@ -22,12 +22,13 @@ internal sealed class AgentLogger(TimeProvider time, AgentLogLevel minimumLevel,
         }
     }
 
-    /// <summary>Reads <c>GURUCONNECT_LOG_LEVEL</c> (debug, information, warning, error).</summary>
-    public static AgentLogLevel ParseLevel(string? value) => value?.Trim().ToUpperInvariant() switch
+    /// <summary>Reads <c>GURUCONNECT_LOG_LEVEL</c> (debug, information, warning, error); anything else is <paramref name="fallback"/>.</summary>
+    public static AgentLogLevel ParseLevel(string? value, AgentLogLevel fallback = AgentLogLevel.Information) => value?.Trim().ToUpperInvariant() switch
     {
         "DEBUG" or "TRACE" => AgentLogLevel.Debug,
+        "INFORMATION" or "INFO" => AgentLogLevel.Information,
         "WARNING" or "WARN" => AgentLogLevel.Warning,
         "ERROR" => AgentLogLevel.Error,
-        _ => AgentLogLevel.Information,
+        _ => fallback,
     };
 }

@@ -35,7 +35,7 @@ internal sealed class RelayConnection(
         {
             await stateFile.UpdateAsync(s => s with { ConnectionState = ConnectionStates.Connecting }, cancellationToken);
             var started = time.GetUtcNow();
-            using var session = new RelaySession(credentials, inventory, (key, ct) => storeProvisionedKey(credentials, key, ct), time, log, hostname, agentVersion);
+            using var session = new RelaySession(new RelayAuthentication.MachineKey(credentials), inventory, (key, ct) => storeProvisionedKey(credentials, key, ct), time, log, hostname, agentVersion);
             var connected = false;
             var end = await session.RunAsync(
                 async ct =>

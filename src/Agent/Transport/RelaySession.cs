@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.WebSockets;
-using GuruConnect.Agent.Credentials;
 using GuruConnect.Agent.Inventory;
 using GuruConnect.Agent.Logging;
 using GuruConnect.Protocol;
@@ -9,39 +8,37 @@ using GuruConnect.Protocol.V1;
 namespace GuruConnect.Agent.Transport;
 
 /// <summary>
-/// One connection to <c>/ws/agent</c>: authenticate with the machine key (before the upgrade),
-/// say hello, report inventory, keep the heartbeat, answer the server, until the socket ends.
+/// One connection to <c>/ws/agent</c>: authenticate (before the upgrade) with the machine key or a
+/// support code, say hello, report inventory, keep the heartbeat, answer the server, until the socket
+/// ends. Cancellation says goodbye (<c>Disconnect</c> and a close frame) instead of dropping the line.
 /// Screen sessions (ViewerJoined → capture) plug in at <see cref="OnViewerJoinedAsync"/>.
+/// An attended session passes no <paramref name="storeProvisionedKey"/>: it stores nothing.
 /// </summary>
 internal sealed class RelaySession(
-    AgentCredentials credentials,
+    RelayAuthentication authentication,
     IInventorySource inventory,
-    Func<string, CancellationToken, Task> storeProvisionedKey,
+    Func<string, CancellationToken, Task>? storeProvisionedKey,
     TimeProvider time,
     AgentLogger log,
     string hostname,
     string agentVersion) : IDisposable
 {
+    public const string GoodbyeReason = "goodbye";
+
+    /// <summary>How long a goodbye waits for the server's close frame before dropping the line.</summary>
+    private static readonly TimeSpan GoodbyeTimeout = TimeSpan.FromSeconds(5);
+
     private readonly WebSocketMessageReader reader = new(ProtocolLimits.MaxAgentMessageBytes);
     private readonly SemaphoreSlim sendLock = new(1, 1);
     private long lastReceivedTicks;
+    private string? disconnectReason;
 
     public void Dispose() => sendLock.Dispose();
-
-    public static Uri AgentEndpoint(Uri server)
-    {
-        var builder = new UriBuilder(server)
-        {
-            Scheme = server.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
-            Path = server.AbsolutePath.TrimEnd('/') + "/ws/agent",
-        };
-        return builder.Uri;
-    }
 
     public async Task<SessionEnd> RunAsync(Func<CancellationToken, Task> onConnected, CancellationToken cancellationToken)
     {
         using var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader("Authorization", $"Bearer {credentials.Key}");
+        authentication.Apply(socket.Options);
         socket.Options.SetRequestHeader("User-Agent", $"guruconnect-agent/{agentVersion}");
         socket.Options.CollectHttpResponseDetails = true;
         socket.Options.KeepAliveInterval = TimeSpan.Zero; // the protocol's own Ping/Pong keeps the line
@@ -49,7 +46,7 @@ internal sealed class RelaySession(
         {
             using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             connectTimeout.CancelAfter(TimeSpan.FromSeconds(30));
-            await socket.ConnectAsync(AgentEndpoint(credentials.Server), connectTimeout.Token);
+            await socket.ConnectAsync(authentication.Endpoint, connectTimeout.Token);
         }
         catch (Exception ex) when (ex is WebSocketException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -62,25 +59,66 @@ internal sealed class RelaySession(
             };
         }
 
-        TransportLog.Connected(log, credentials.Server);
+        TransportLog.Connected(log, authentication.Server);
         await onConnected(cancellationToken);
         Touch();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        // Not linked to the caller's token: cancelling a socket read or send aborts the socket, and a
+        // goodbye needs it open. The caller's token only ends the wait below.
+        using var stop = new CancellationTokenSource();
+        var heartbeat = Task.CompletedTask;
+        Task<SessionEnd>? receive = null;
         try
         {
             await SendAsync(socket, new Envelope { AgentHello = Hello() }, stop.Token);
             var sent = inventory.Read();
             await SendAsync(socket, new Envelope { AgentStatus = Status(sent) }, stop.Token);
-            var heartbeat = HeartbeatAsync(socket, sent, stop.Token);
-            var end = await ReceiveLoopAsync(socket, stop.Token);
-            await stop.CancelAsync();
-            await heartbeat.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            return end;
+            heartbeat = HeartbeatAsync(socket, sent, stop.Token);
+            receive = ReceiveLoopAsync(socket, stop.Token);
+            return await receive.WaitAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return await SayGoodbyeAsync(socket, receive);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
             return SessionEnd.Dropped(ex.Message);
         }
+        finally
+        {
+            await stop.CancelAsync();
+            await heartbeat.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (receive is not null)
+            {
+                await ((Task)receive).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Spec 02 <c>Disconnect</c>: tell the server, then close with NormalClosure and wait (briefly) for its
+    /// close frame, so the session ends now rather than after 60 s of silence.
+    /// </summary>
+    private async Task<SessionEnd> SayGoodbyeAsync(ClientWebSocket socket, Task<SessionEnd>? receive)
+    {
+        using var timeout = new CancellationTokenSource(GoodbyeTimeout, time);
+        try
+        {
+            await SendAsync(socket, new Envelope { Disconnect = new Disconnect { Reason = GoodbyeReason } }, timeout.Token);
+            await CloseOutputAsync(socket, WebSocketCloseStatus.NormalClosure, GoodbyeReason, timeout.Token);
+            if (receive is not null)
+            {
+                await receive.WaitAsync(timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            // The line is gone or the server did not answer in time: nothing more to say.
+        }
+
+        TransportLog.SaidGoodbye(log);
+        return SessionEnd.Stopped;
     }
 
     private async Task<SessionEnd> ReceiveLoopAsync(ClientWebSocket socket, CancellationToken cancellationToken)
@@ -93,7 +131,20 @@ internal sealed class RelaySession(
                 if (result.Status == WebSocketReadStatus.Closed)
                 {
                     TransportLog.Closed(log, result.CloseStatus?.ToString() ?? "dropped", result.CloseStatusDescription);
-                    return result.CloseStatusDescription == "superseded" ? SessionEnd.Superseded : SessionEnd.Dropped(result.CloseStatusDescription ?? "closed");
+                    if (socket.State == WebSocketState.CloseReceived)
+                    {
+                        // Answer the server's close frame, which it waits for (RFC 6455 §5.5.1).
+                        await CloseOutputAsync(socket, result.CloseStatus ?? WebSocketCloseStatus.NormalClosure, null, cancellationToken);
+                    }
+
+                    // The close description is the reason; a Disconnect that arrived before a dropped line still counts.
+                    var reason = string.IsNullOrEmpty(result.CloseStatusDescription) ? disconnectReason : result.CloseStatusDescription;
+                    return reason switch
+                    {
+                        "superseded" => SessionEnd.Superseded,
+                        "session-ended" => SessionEnd.Ended,
+                        _ => SessionEnd.Dropped(reason ?? "closed"),
+                    };
                 }
 
                 await socket.CloseOutputAsync(WebSocketCloseStatus.InvalidMessageType, "binary protobuf only", cancellationToken);
@@ -126,10 +177,17 @@ internal sealed class RelaySession(
             case Envelope.PayloadOneofCase.Ping:
                 await SendAsync(socket, new Envelope { Pong = new Pong { Nonce = envelope.Ping.Nonce } }, cancellationToken);
                 break;
+            case Envelope.PayloadOneofCase.AgentKeyProvision when storeProvisionedKey is null:
+                TransportLog.KeyProvisionIgnored(log);
+                break;
             case Envelope.PayloadOneofCase.AgentKeyProvision:
                 // Trust on first use (spec 02): the server's one-time cak_ for a bootstrap-key agent.
                 await storeProvisionedKey(envelope.AgentKeyProvision.Key, cancellationToken);
                 TransportLog.KeyProvisioned(log);
+                break;
+            case Envelope.PayloadOneofCase.Disconnect:
+                // The close frame follows; remember why in case the line drops before it arrives.
+                disconnectReason = envelope.Disconnect.Reason;
                 break;
             case Envelope.PayloadOneofCase.ViewerJoined:
                 await OnViewerJoinedAsync(socket, envelope.ViewerJoined, cancellationToken);
@@ -187,6 +245,23 @@ internal sealed class RelaySession(
         }
     }
 
+    private async Task CloseOutputAsync(WebSocket socket, WebSocketCloseStatus status, string? description, CancellationToken cancellationToken)
+    {
+        await sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            await socket.CloseOutputAsync(status, description, cancellationToken);
+        }
+        catch (WebSocketException)
+        {
+            // Already gone: the close was a courtesy.
+        }
+        finally
+        {
+            sendLock.Release();
+        }
+    }
+
     private void Touch() => Interlocked.Exchange(ref lastReceivedTicks, time.GetUtcNow().UtcTicks);
 
     private AgentHello Hello()
@@ -198,8 +273,13 @@ internal sealed class RelaySession(
             OsName = facts.OsName,
             OsVersion = facts.OsVersion,
             AgentVersion = agentVersion,
-            MachineUid = credentials.Identity.Uid,
-            MachineUidScope = credentials.Identity.Scope == Identity.IdentityScope.Hardware ? MachineUidScope.Hardware : MachineUidScope.OsScoped,
+            MachineUid = authentication.Identity?.Uid ?? string.Empty,
+            MachineUidScope = authentication.Identity?.Scope switch
+            {
+                null => MachineUidScope.Unspecified,
+                Identity.IdentityScope.Hardware => MachineUidScope.Hardware,
+                _ => MachineUidScope.OsScoped,
+            },
         };
         hello.Capabilities.Add("heartbeat");
         return hello;

@@ -40,4 +40,13 @@ internal static class TransportLog
 
     public static void CannotReenroll(AgentLogger log, string why, TimeSpan delay) =>
         log.Log(AgentLogLevel.Error, Category, 1511, nameof(CannotReenroll), $"Cannot enroll again: {why} Checking again in {delay.TotalMinutes:F0} min");
+
+    public static void SaidGoodbye(AgentLogger log) =>
+        log.Log(AgentLogLevel.Information, Category, 1512, nameof(SaidGoodbye), "Stopping: told the server goodbye and closed the connection");
+
+    public static void Lost(AgentLogger log, string why) =>
+        log.Log(AgentLogLevel.Information, Category, 1514, nameof(Lost), $"Connection lost: {why}. Not reconnecting: the support code was used by this connection");
+
+    public static void KeyProvisionIgnored(AgentLogger log) =>
+        log.Log(AgentLogLevel.Warning, Category, 1513, nameof(KeyProvisionIgnored), "The server sent a machine key to an attended session; ignored it (attended sessions store nothing)");
 }

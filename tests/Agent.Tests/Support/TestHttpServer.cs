@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace GuruConnect.Agent.Tests.Support;
@@ -8,7 +10,8 @@ namespace GuruConnect.Agent.Tests.Support;
 /// <summary>
 /// A real HTTP/1.1 listener on 127.0.0.1, port 0 (the ASP.NET test host is not available to the
 /// agent tests, and HttpListener cannot bind port 0). Answers each request with the handler's
-/// response and records what it received.
+/// response and records what it received; a <see cref="TestResponse.Upgrade"/> answer completes the
+/// WebSocket handshake (RFC 6455 §4.2.2) and hands the server side of the socket to the test.
 /// </summary>
 internal sealed class TestHttpServer : IAsyncDisposable
 {
@@ -81,6 +84,12 @@ internal sealed class TestHttpServer : IAsyncDisposable
             var request = new RecordedRequest(requestLine[0], requestLine[1], headers, Encoding.UTF8.GetString(body));
             Requests.Enqueue(request);
             var response = _handler(request);
+            if (response.OnUpgrade is { } onUpgrade)
+            {
+                await AcceptWebSocketAsync(stream, headers["Sec-WebSocket-Key"], onUpgrade);
+                return;
+            }
+
             var payload = Encoding.UTF8.GetBytes(response.Body);
             var text = new StringBuilder()
                 .Append(System.Globalization.CultureInfo.InvariantCulture, $"HTTP/1.1 {response.Status} {(HttpStatusCode)response.Status}\r\n")
@@ -98,6 +107,17 @@ internal sealed class TestHttpServer : IAsyncDisposable
         }
     }
 
+    private async Task AcceptWebSocketAsync(NetworkStream stream, string key, Func<WebSocket, CancellationToken, Task> onUpgrade)
+    {
+#pragma warning disable CA5350 // RFC 6455 fixes SHA-1 for the handshake; it protects nothing.
+        var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+#pragma warning restore CA5350
+        var head = $"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head), _stop.Token);
+        using var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
+        await onUpgrade(socket, _stop.Token);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -111,6 +131,11 @@ internal sealed record RecordedRequest(string Method, string Path, IReadOnlyDict
 
 internal sealed record TestResponse(int Status, string Body, string ContentType = "application/json", IReadOnlyDictionary<string, string>? Headers = null)
 {
+    /// <summary>When set, the request is a WebSocket upgrade the server accepts (101) and runs this on.</summary>
+    public Func<WebSocket, CancellationToken, Task>? OnUpgrade { get; init; }
+
+    public static TestResponse Upgrade(Func<WebSocket, CancellationToken, Task> onUpgrade) => new(101, "") { OnUpgrade = onUpgrade };
+
     public static TestResponse Enrolled(int status = 201, string key = TestKeys.MachineKey, string disposition = "new") =>
         new(status, $$"""{"machineId":"{{TestKeys.MachineId}}","key":"{{key}}","enrollmentState":"active","disposition":"{{disposition}}"}""");
 
