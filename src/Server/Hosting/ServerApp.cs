@@ -25,6 +25,11 @@ public static class ServerApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // Request lines and ASP.NET's debug logs carry query strings and paths with secrets in them (?token=
+        // viewer tokens, ?supportCode=, /api/codes/{code}); spec 05: never in a log. These rules come after
+        // the configuration's, so "Microsoft.AspNetCore": "Debug" in appsettings does not bring them back.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);                    // tests replace the clock here
         builder.Services.AddApiErrors();                                       // Errors/: problem+json with code and traceId everywhere
         builder.Services.AddTrustedProxies(builder.Configuration);             // Hosting/: X-Forwarded-For only from configured proxies

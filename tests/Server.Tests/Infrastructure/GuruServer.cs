@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace GuruConnect.Server.Tests.Infrastructure;
 
@@ -38,6 +39,9 @@ public sealed class GuruServer : IAsyncDisposable
     public IServiceProvider Services => app!.Services;
 
     public StringWriter Console { get; } = new();
+
+    /// <summary>What the server logged, at the levels its configuration lets through.</summary>
+    public CapturedLogs Logs { get; } = new();
 
     /// <summary>Starts a server on a fresh database of <paramref name="kind"/>. Extra settings are <c>--Key=Value</c>.</summary>
     public static async Task<GuruServer> StartAsync(DbKind kind, params string[] settings)
@@ -128,7 +132,11 @@ public sealed class GuruServer : IAsyncDisposable
             .. Database.ServerArguments(),
             .. extraArguments,
         ];
-        app = ServerApp.Build(args, builder => builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        app = ServerApp.Build(args, builder =>
+        {
+            builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+            builder.Logging.AddProvider(Logs);
+        });
         await app.PrepareAsync(Console, CancellationToken.None);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
