@@ -81,6 +81,22 @@ internal sealed class AgentProcess : IAsyncDisposable
         return (command.ExitCode, await stdout + await stderr);
     }
 
+    /// <summary>Waits for a process started with <see cref="Start"/> to end by itself; its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await process!.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new ShouldAssertException($"The agent did not exit within {within.TotalSeconds:0} s. It printed:\n{Output}");
+        }
+
+        return process.ExitCode;
+    }
+
     public async Task StopAsync()
     {
         if (process is { HasExited: false })
