@@ -63,7 +63,7 @@ internal static class AuthApi
         }
 
         limiters.Login.RecordSuccess(ip);
-        var issued = tokens.IssueLogin(user.Id, user.Username, user.Role);
+        var issued = tokens.IssueLogin(user.Id, user.Username, user.Role, user.TokenGeneration);
         await audit.WriteAsync(new AuditEntry(AuditEventTypes.LoginSucceeded, user.Username, user.Id, Ip: ip), cancellationToken);
         return TypedResults.Ok(new LoginResponse(issued.Token, issued.ExpiresAt, user.ToLoginUser()));
     }
@@ -113,7 +113,8 @@ internal static class AuthApi
             return ApiProblem.Create(StatusCodes.Status400BadRequest, ErrorCodes.WeakPassword, "Weak password", weak);
         }
 
-        await users.SetPasswordAsync(userId, await argon2.HashAsync(request.NewPassword!, cancellationToken), cancellationToken);
+        // Every other login session of this user ends; the one that made the change goes on.
+        await users.SetPasswordAsync(userId, await argon2.HashAsync(request.NewPassword!, cancellationToken), principal.Jti(), cancellationToken);
         await audit.WriteAsync(new AuditEntry(AuditEventTypes.PasswordChanged, user.Username, user.Id, Ip: ClientAddress.Of(context)), cancellationToken);
         return TypedResults.NoContent();
     }

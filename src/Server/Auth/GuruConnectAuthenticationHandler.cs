@@ -39,6 +39,7 @@ internal sealed class GuruConnectAuthenticationHandler(
 
         var credential = header["Bearer ".Length..].Trim();
         Guid userId;
+        ValidatedToken? login = null;
         var extra = new List<Claim>();
         if (credential.StartsWith(SecretKeys.PersonalTokenPrefix, StringComparison.Ordinal))
         {
@@ -59,6 +60,7 @@ internal sealed class GuruConnectAuthenticationHandler(
                 return AuthenticateResult.Fail("invalid token");
             }
 
+            login = token;
             extra.Add(new Claim(JtiClaim, token.Jti));
             extra.Add(new Claim(ExpiresClaim, token.ExpiresAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
             extra.Add(new Claim(MethodClaim, "login_token"));
@@ -68,6 +70,13 @@ internal sealed class GuruConnectAuthenticationHandler(
         if (user is null)
         {
             return AuthenticateResult.Fail("user no longer exists");
+        }
+
+        if (login is not null && !user.AcceptsLoginToken(
+            long.TryParse(login.Claim(TokenService.GenerationClaim), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var generation) ? generation : 0,
+            login.Jti))
+        {
+            return AuthenticateResult.Fail("token issued before a password change");
         }
 
         var identity = new ClaimsIdentity(

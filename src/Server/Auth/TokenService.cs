@@ -15,12 +15,16 @@ internal sealed class TokenService(JwtSigningKey signingKey, TimeProvider time, 
     private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
     private readonly JsonWebTokenHandler handler = new() { SetDefaultTimesOnTokenCreation = false };
 
-    public IssuedToken IssueLogin(Guid userId, string username, string role) =>
+    /// <summary>The claim carrying the user's token generation at issue time (see <c>UserRecord.AcceptsLoginToken</c>).</summary>
+    public const string GenerationClaim = "gen";
+
+    public IssuedToken IssueLogin(Guid userId, string username, string role, long generation) =>
         Issue(TokenPurpose.Login, options.Value.LoginTokenLifetime, new Dictionary<string, object>
         {
             ["sub"] = userId.ToString(),
             ["name"] = username,
             ["role"] = role,
+            [GenerationClaim] = generation.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
 
     public IssuedToken Issue(string purpose, TimeSpan lifetime, IDictionary<string, object> claims)

@@ -7,7 +7,7 @@ namespace GuruConnect.Server.Users;
 /// <summary>SQL for users. Last-admin protection locks the admin rows, so two concurrent demotions cannot both pass.</summary>
 internal sealed class UserStore(Database database, TimeProvider time)
 {
-    private const string Columns = "id, tenant_id, username, password_hash, role, created_at, updated_at";
+    private const string Columns = "id, tenant_id, username, password_hash, role, created_at, updated_at, token_generation, token_generation_keeper";
 
     public async Task<UserRecord?> FindByUsernameAsync(Guid tenantId, string username, CancellationToken cancellationToken)
     {
@@ -61,12 +61,20 @@ internal sealed class UserStore(Database database, TimeProvider time)
         }
     }
 
-    public async Task<bool> SetPasswordAsync(Guid id, string passwordHash, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets the password and ends every login session of the user except <paramref name="keepJti"/> (the
+    /// token that made the change, if it is the user's own); API tokens are separate credentials and stay.
+    /// </summary>
+    public async Task<bool> SetPasswordAsync(Guid id, string passwordHash, string? keepJti, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE users SET password_hash = @passwordHash, updated_at = @now WHERE id = @id",
-            new { id, passwordHash, now = time.GetUtcNow() }, cancellationToken: cancellationToken)) == 1;
+            """
+            UPDATE users SET password_hash = @passwordHash, updated_at = @now,
+                token_generation = token_generation + 1, token_generation_keeper = @keepJti
+            WHERE id = @id
+            """,
+            new { id, passwordHash, keepJti, now = time.GetUtcNow() }, cancellationToken: cancellationToken)) == 1;
     }
 
     /// <summary>Changes role and/or username. Demoting the last admin of the tenant is refused.</summary>

@@ -106,7 +106,10 @@ internal static class UsersApi
 
         if (request.Password is not null)
         {
-            await users.SetPasswordAsync(id, await argon2.HashAsync(request.Password, cancellationToken), cancellationToken);
+            // The user's login sessions end (an admin resetting a password means it); an admin resetting
+            // their own keeps the session they did it from.
+            var keep = id == principal.Id() ? principal.Jti() : null;
+            await users.SetPasswordAsync(id, await argon2.HashAsync(request.Password, cancellationToken), keep, cancellationToken);
         }
 
         await audit.WriteAsync(new AuditEntry(AuditEventTypes.UserUpdated, principal.Username(), principal.Id(), Ip: ClientAddress.Of(context),
