@@ -1,9 +1,13 @@
+using GuruConnect.Server.Machines;
+
 namespace GuruConnect.Server.Relay;
 
 /// <summary>An agent socket once its <c>AgentHello</c> named the machine: what sessions and the sweeps need to know.</summary>
 internal sealed class AgentConnection(RelayConnection connection, Guid machineId, Guid? keyId, string ip, DateTimeOffset helloAt)
 {
     private long lastSeenWrittenTicks = helloAt.UtcTicks;
+    private long inventoryWrittenTicks;
+    private MachineInventory? pendingInventory;
 
     public RelayConnection Connection { get; } = connection;
 
@@ -30,6 +34,22 @@ internal sealed class AgentConnection(RelayConnection connection, Guid machineId
         get => new(Interlocked.Read(ref lastSeenWrittenTicks), TimeSpan.Zero);
         set => Interlocked.Exchange(ref lastSeenWrittenTicks, value.UtcTicks);
     }
+
+    /// <summary>When this connection's inventory was last written; null before its first report.</summary>
+    public DateTimeOffset? InventoryWrittenAt
+    {
+        get => Interlocked.Read(ref inventoryWrittenTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+        set => Interlocked.Exchange(ref inventoryWrittenTicks, value?.UtcTicks ?? 0);
+    }
+
+    /// <summary>The newest report not yet written (see <see cref="InventoryWriter"/>).</summary>
+    public MachineInventory? PendingInventory
+    {
+        get => Volatile.Read(ref pendingInventory);
+        set => Volatile.Write(ref pendingInventory, value);
+    }
+
+    public MachineInventory? TakePendingInventory() => Interlocked.Exchange(ref pendingInventory, null);
 
     /// <summary>True when <paramref name="keyId"/> is what this socket stands on (its own key or the one provisioned to it).</summary>
     public bool UsesKey(Guid keyId) => KeyId == keyId || ProvisionedKeyId == keyId;

@@ -136,13 +136,6 @@ internal sealed partial class AgentPlane
             return;
         }
 
-        try
-        {
-            await machines.UpdateInventoryAsync(agent.MachineId, AgentReports.Inventory(envelope.AgentStatus, agent.Ip), cancellationToken);
-        }
-        catch (System.Data.Common.DbException e)
-        {
-            RelayLog.InventoryFailed(logger, agent.MachineId, e);
-        }
+        await inventory.StoreAsync(agent, AgentReports.Inventory(envelope.AgentStatus, agent.Ip), cancellationToken);
     }
 }

@@ -23,6 +23,7 @@ internal sealed partial class AgentPlane(
     SessionRegistry sessions,
     ConnectionTracker tracker,
     MachinePresence presence,
+    InventoryWriter inventory,
     SupportCodeStore supportCodes,
     SessionTerminator terminator,
     AuditLog audit,
@@ -129,7 +130,11 @@ internal sealed partial class AgentPlane(
         }
         finally
         {
-            session.DetachAgent(agent, time.GetUtcNow());
+            if (session.DetachAgent(agent, time.GetUtcNow()))
+            {
+                await inventory.FlushOnLeaveAsync(agent); // a superseded socket's older report must not overwrite its successor's
+            }
+
             presence.Disconnected(agent.MachineId);
             metrics.AgentDetached();
             var reason = connection.CloseReason ?? end.ToString();

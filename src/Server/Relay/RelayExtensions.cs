@@ -21,6 +21,7 @@ internal static class RelayExtensions
         services.AddSingleton<ViewerPlane>();
         services.AddSingleton<Heartbeats>();
         services.AddSingleton<LastSeenWriter>();
+        services.AddSingleton<InventoryWriter>();
         services.AddSingleton<RelayMaintenance>();
         services.AddHostedService<SessionRestore>();
         services.AddHostedService<RelayLifecycle>();

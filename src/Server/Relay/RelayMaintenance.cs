@@ -5,13 +5,14 @@ namespace GuruConnect.Server.Relay;
 
 /// <summary>
 /// The relay's one periodic loop (every <see cref="RelayOptions.MaintenanceInterval"/>, real time):
-/// heartbeats and deadlines, <c>lastSeen</c> writes, and every <see cref="RelayOptions.ReaperInterval"/>
+/// heartbeats and deadlines, <c>lastSeen</c> and coalesced inventory writes, and every <see cref="RelayOptions.ReaperInterval"/>
 /// (by the injected clock) the reaper and the pruning of spent viewer tokens. Tests call
 /// <see cref="RunOnceAsync"/> after moving the clock.
 /// </summary>
 internal sealed class RelayMaintenance(
     Heartbeats heartbeats,
     LastSeenWriter lastSeen,
+    InventoryWriter inventory,
     SessionReaper reaper,
     ViewerTokenUses tokenUses,
     IOptions<RelayOptions> options,
@@ -29,6 +30,7 @@ internal sealed class RelayMaintenance(
         {
             heartbeats.Sweep();
             await lastSeen.FlushAsync(cancellationToken);
+            await inventory.FlushAsync(cancellationToken);
             var now = time.GetUtcNow();
             if (now - lastReap >= options.Value.ReaperInterval)
             {

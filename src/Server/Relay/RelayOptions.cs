@@ -49,6 +49,13 @@ public sealed class RelayOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan LastSeenInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// At most one inventory write per agent connection per this interval; reports in between replace a
+    /// pending one (an agent cannot turn a flood of <c>AgentStatus</c> into a flood of database writes).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan InventoryInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a closing socket may take to finish its close handshake before it is aborted.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
     public TimeSpan CloseGrace { get; set; } = TimeSpan.FromMilliseconds(500);

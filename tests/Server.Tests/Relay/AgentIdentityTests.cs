@@ -73,4 +73,35 @@ public sealed class AgentIdentityTests
         inventory.GetProperty("externalIp").GetString().ShouldBe("127.0.0.1");
         inventory.GetProperty("loggedOnUser").GetString().ShouldBe("alice");
     }
+
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_flood_of_status_reports_is_one_write_per_interval_and_the_last_report_is_kept(DbKind db)
+    {
+        await using var server = await GuruServer.StartAsync(db, RelayWorld.ManualMaintenance);
+        using var admin = await server.AdminClientAsync();
+        var site = await admin.CreateSiteWithKeyAsync("ACME");
+        var (id, key) = await server.EnrollAsync(site, "uid-1");
+        var agent = await FakeAgent.ConnectAsync(server, key, "uid-1");
+        async Task<string?> StoredUserAsync() =>
+            (await admin.GetFromJsonAsync<JsonElement>($"/api/machines/{id}")).GetProperty("inventory").GetProperty("loggedOnUser").GetString();
+
+        for (var i = 0; i < 200; i++)
+        {
+            await agent.SendAsync(new Envelope { AgentStatus = new AgentStatus { OsName = "Linux", LoggedOnUser = $"user-{i}" } });
+        }
+
+        await agent.PingAsync(); // every report has been handled
+        (await StoredUserAsync()).ShouldBe("user-0", "the first report is written at once, the rest wait for the interval");
+
+        server.Clock.Advance(TimeSpan.FromSeconds(10));
+        await server.Maintenance().RunOnceAsync(CancellationToken.None);
+        (await StoredUserAsync()).ShouldBe("user-199");
+
+        // A report still pending when the agent leaves is written then, not lost.
+        await agent.SendAsync(new Envelope { AgentStatus = new AgentStatus { OsName = "Linux", LoggedOnUser = "last-one" } });
+        await agent.PingAsync();
+        await agent.Peer.CloseAsync();
+        await agent.DisposeAsync();
+        await Eventually.TrueAsync(async () => await StoredUserAsync() == "last-one", "the pending report is written when the agent leaves");
+    }
 }
