@@ -30,6 +30,7 @@ public static class ServerApp
         // the configuration's, so "Microsoft.AspNetCore": "Debug" in appsettings does not bring them back.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Information);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        var metricsPort = MetricsPort.AddListener(builder);                   // Observability/: optional separate /metrics listener
         builder.Services.AddSingleton(TimeProvider.System);                    // tests replace the clock here
         builder.Services.AddApiErrors();                                       // Errors/: problem+json with code and traceId everywhere
         builder.Services.AddTrustedProxies(builder.Configuration);             // Hosting/: X-Forwarded-For only from configured proxies
@@ -53,6 +54,7 @@ public static class ServerApp
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMetricsPort(metricsPort);
         app.UseRequestMetrics();
         app.UseDefaultFiles();
         app.UseStaticFiles();

@@ -48,4 +48,41 @@ public sealed class HealthAndDocsTests
         text.ShouldContain("guruconnect_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}");
         text.ShouldContain("guruconnect_http_request_duration_seconds_bucket");
     }
+
+    [Fact]
+    public async Task Metrics_can_live_on_their_own_port_which_serves_nothing_else()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        await using var server = await GuruServer.StartAsync(DbKind.Sqlite, $"--Metrics:Url=http://127.0.0.1:{port}");
+        server.BaseAddress.Port.ShouldNotBe(port);
+        using var metricsPort = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        (await server.Client.GetAsync("/healthz")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        using (var metrics = await metricsPort.GetAsync("/metrics"))
+        {
+            metrics.StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await metrics.Content.ReadAsStringAsync()).ShouldContain("guruconnect_http_requests_total");
+        }
+
+        (await server.Client.GetAsync("/metrics")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await metricsPort.GetAsync("/healthz")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await metricsPort.PostAsJsonAsync("/api/auth/login", new { username = "admin", password = GuruServer.AdminPassword })).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData("https://127.0.0.1:9464")]
+    [InlineData("http://127.0.0.1")]
+    [InlineData("http://127.0.0.1:0")]
+    [InlineData("not a url")]
+    public async Task A_metrics_url_without_its_own_http_port_stops_start_up(string url)
+    {
+        var failure = await Should.ThrowAsync<InvalidOperationException>(() => GuruServer.StartAsync(DbKind.Sqlite, $"--Metrics:Url={url}"));
+        failure.Message.ShouldContain("Metrics:Url");
+    }
 }
