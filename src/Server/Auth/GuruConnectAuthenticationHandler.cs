@@ -28,6 +28,7 @@ internal sealed class GuruConnectAuthenticationHandler(
     public const string JtiClaim = "jti";
     public const string ExpiresClaim = "exp_at";
     public const string MethodClaim = "auth_method";
+    public const string GenerationClaim = "token_gen";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -72,11 +73,15 @@ internal sealed class GuruConnectAuthenticationHandler(
             return AuthenticateResult.Fail("user no longer exists");
         }
 
-        if (login is not null && !user.AcceptsLoginToken(
-            long.TryParse(login.Claim(TokenService.GenerationClaim), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var generation) ? generation : 0,
-            login.Jti))
+        if (login is not null)
         {
-            return AuthenticateResult.Fail("token issued before a password change");
+            var generation = TokenService.GenerationOf(login);
+            if (!user.AcceptsLoginToken(generation, login.Jti))
+            {
+                return AuthenticateResult.Fail("token issued before a password change");
+            }
+
+            extra.Add(new Claim(GenerationClaim, generation.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         var identity = new ClaimsIdentity(

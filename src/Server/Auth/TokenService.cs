@@ -18,6 +18,10 @@ internal sealed class TokenService(JwtSigningKey signingKey, TimeProvider time, 
     /// <summary>The claim carrying the user's token generation at issue time (see <c>UserRecord.AcceptsLoginToken</c>).</summary>
     public const string GenerationClaim = "gen";
 
+    /// <summary>The generation a token was issued in (<see cref="GenerationClaim"/>; 0 when absent).</summary>
+    public static long GenerationOf(ValidatedToken token, string claim = GenerationClaim) =>
+        long.TryParse(token.Claim(claim), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var generation) ? generation : 0;
+
     public IssuedToken IssueLogin(Guid userId, string username, string role, long generation) =>
         Issue(TokenPurpose.Login, options.Value.LoginTokenLifetime, new Dictionary<string, object>
         {

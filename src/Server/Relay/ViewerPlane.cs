@@ -47,9 +47,11 @@ internal sealed partial class ViewerPlane(
             return Refuse(ip, StatusCodes.Status401Unauthorized, "invalid token");
         }
 
-        // 3: not revoked (logout of the minting user), not used before, user still there.
+        // 3: not revoked (logout of the minting user), not used before, user still there, and the login
+        // session that minted it not ended by a password change since.
         if ((grant.LoginJti is { } loginJti && revoked.IsRevoked(loginJti)) || revoked.IsRevoked(grant.Jti) ||
-            await uses.IsUsedAsync(grant.Jti, cancellationToken) || await users.FindByIdAsync(grant.UserId, cancellationToken) is null)
+            await uses.IsUsedAsync(grant.Jti, cancellationToken) || await users.FindByIdAsync(grant.UserId, cancellationToken) is not { } user ||
+            (grant.LoginJti is { } minter && !user.AcceptsLoginToken(grant.LoginGeneration, minter)))
         {
             return Refuse(ip, StatusCodes.Status401Unauthorized, "revoked or used token");
         }

@@ -12,6 +12,9 @@ internal sealed class ViewerTokens(TokenService tokens)
 {
     public const string SessionClaim = "sid";
     public const string LoginJtiClaim = "ljti";
+
+    /// <summary>The minting login token's generation: a password change voids the viewer tokens it minted too.</summary>
+    public const string LoginGenerationClaim = "lgen";
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
 
     public IssuedToken Issue(ClaimsPrincipal user, Guid sessionId)
@@ -25,6 +28,7 @@ internal sealed class ViewerTokens(TokenService tokens)
         if (user.Jti() is { } loginJti)
         {
             claims[LoginJtiClaim] = loginJti;
+            claims[LoginGenerationClaim] = user.FindFirstValue(GuruConnectAuthenticationHandler.GenerationClaim) ?? "0";
         }
 
         return tokens.Issue(TokenPurpose.Viewer, Lifetime, claims);
@@ -39,6 +43,7 @@ internal sealed class ViewerTokens(TokenService tokens)
             return null;
         }
 
-        return new ViewerGrant(valid.Jti, valid.ExpiresAt, userId, valid.Claim("name") ?? string.Empty, sessionId, valid.Claim(LoginJtiClaim));
+        return new ViewerGrant(valid.Jti, valid.ExpiresAt, userId, valid.Claim("name") ?? string.Empty, sessionId, valid.Claim(LoginJtiClaim),
+            TokenService.GenerationOf(valid, LoginGenerationClaim));
     }
 }

@@ -128,6 +128,28 @@ public sealed class ViewerPlaneAuthTests
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_password_change_voids_viewer_tokens_minted_by_the_sessions_it_ended(DbKind db)
+    {
+        await using var server = await GuruServer.StartAsync(db);
+        using var admin = await server.AdminClientAsync();
+        var site = await admin.CreateSiteWithKeyAsync("ACME");
+        var (machineId, key) = await server.EnrollAsync(site, "uid-1");
+        await using var agent = await FakeAgent.ConnectAsync(server, key);
+        using var here = await server.UserClientAsync("tech1", "technician");
+        using var elsewhere = server.CreateClient(await server.LoginAsync("tech1", "user-password-for-tests"));
+        var fromElsewhere = await FakeViewer.TokenAsync(elsewhere, machineId);
+        var fromHere = await FakeViewer.TokenAsync(here, machineId);
+
+        using var changed = await here.PostAsJsonAsync("/api/auth/change-password", new { currentPassword = "user-password-for-tests", newPassword = "a-new-password-123" });
+        changed.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        (await FakeViewer.RefusedAsync(server, machineId.ToString(), fromElsewhere)).ShouldBe(HttpStatusCode.Unauthorized);
+        // The session that changed the password goes on, and so do the viewer tokens it minted.
+        await using var viewer = await ProtocolPeer.ConnectAsync(FakeViewer.Endpoint(server, machineId.ToString(), fromHere));
+        await agent.ReceiveAsync(GuruConnect.Protocol.V1.Envelope.PayloadOneofCase.ViewerJoined);
+    }
+
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Deleted_user_tokens_are_refused(DbKind db)
     {
         await using var server = await GuruServer.StartAsync(db);
