@@ -64,7 +64,9 @@ internal static class ErrorsExtensions
             }
             else
             {
-                ErrorsLog.Unhandled(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
+                // The route template, never the raw path: paths can hold secrets (/api/codes/{code}/…).
+                var route = (httpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+                ErrorsLog.Unhandled(logger, httpContext.Request.Method, route, exception);
                 httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
                 problem = new ProblemDetails
                 {

@@ -23,7 +23,12 @@ internal static class MetricsPort
             throw new InvalidOperationException($"{UrlKey} must be an http URL with its own port, e.g. http://127.0.0.1:9464 (got \"{url}\").");
         }
 
-        var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } configured ? configured : "http://localhost:5000";
+        if (builder.Configuration[WebHostDefaults.ServerUrlsKey] is not { Length: > 0 } urls)
+        {
+            throw new InvalidOperationException(
+                $"{UrlKey} needs the server's own address set explicitly too (--urls or ASPNETCORE_URLS, e.g. http://0.0.0.0:8080), so that adding the metrics listener does not replace it.");
+        }
+
         builder.WebHost.UseUrls($"{urls};{uri.GetLeftPart(UriPartial.Authority)}");
         return uri.Port;
     }
@@ -39,7 +44,7 @@ internal static class MetricsPort
         return app.Use((context, next) =>
         {
             var onMetricsPort = context.Connection.LocalPort == metricsPort;
-            var isMetrics = context.Request.Path.Equals("/metrics", StringComparison.OrdinalIgnoreCase);
+            var isMetrics = context.Request.Path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase);
             if (onMetricsPort != isMetrics)
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;

@@ -78,7 +78,11 @@ internal sealed class AgentAuthenticator(
             return AgentAdmission.Refused("support code not live");
         }
 
-        supportCodeGuard.Succeeded(ip);
+        if (used is not null)
+        {
+            supportCodeGuard.Used(ip);
+        }
+
         return new AgentAdmission(AgentAdmissionKind.SupportCode) { SupportCode = used, SupportSessionId = sessionId };
     }
 }

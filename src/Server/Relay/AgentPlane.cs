@@ -150,7 +150,7 @@ internal sealed partial class AgentPlane(
     /// </summary>
     private async Task<ConnectionEnd> RunSupportAsync(AgentConnection agent, SupportCodeRecord code, string ip, CancellationToken cancellationToken)
     {
-        var session = sessions.StartSupport(agent, code.Code, time.GetUtcNow());
+        var session = sessions.StartSupport(agent, code.Code, code.CreatedBy, time.GetUtcNow());
         metrics.AgentAttached();
         var end = ConnectionEnd.ClosedByServer;
         try

@@ -34,6 +34,9 @@ internal sealed class RelaySession(Guid id, Guid machineId, string kind, DateTim
 
     public DateTimeOffset StartedAt { get; } = startedAt;
 
+    /// <summary>The technician whose code started a support session: with admins, the only one who may watch it.</summary>
+    public Guid? SupportOwnerId { get; init; }
+
     /// <summary>The code a support session was started with; null for managed sessions.</summary>
     public string? SupportCode { get; init; }
 

@@ -42,9 +42,9 @@ internal sealed class SessionRegistry
     /// Starts the attended session of a support agent; its id is the one the code was consumed for. It has
     /// no offline life: it ends when the agent leaves.
     /// </summary>
-    public RelaySession StartSupport(AgentConnection agent, string supportCode, DateTimeOffset now)
+    public RelaySession StartSupport(AgentConnection agent, string supportCode, Guid ownerId, DateTimeOffset now)
     {
-        var session = new RelaySession(agent.MachineId, agent.MachineId, SessionKinds.Support, now, now) { SupportCode = supportCode };
+        var session = new RelaySession(agent.MachineId, agent.MachineId, SessionKinds.Support, now, now) { SupportCode = supportCode, SupportOwnerId = ownerId };
         if (!sessions.TryAdd(session.Id, session) || !session.TryAttachAgent(agent, now, out _))
         {
             throw new InvalidOperationException($"Support session {session.Id} exists already.");

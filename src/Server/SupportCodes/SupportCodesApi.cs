@@ -71,7 +71,7 @@ internal static class SupportCodesApi
 
             if (found.CreatedBy != principal.Id() && !principal.IsInRole(Roles.Admin))
             {
-                return ApiProblem.Create(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "Forbidden", "Only the technician who created this code, or an admin, may cancel it.");
+                return CodeInvalid(); // the same answer as no code: another technician's codes are not probed here
             }
 
             if (!await codes.CancelAsync(found, cancellationToken))
@@ -110,7 +110,6 @@ internal static class SupportCodesApi
             return CodeInvalid();
         }
 
-        guard.Succeeded(ip);
         return TypedResults.Ok(new SupportCodeValidResponse(true));
     }
 

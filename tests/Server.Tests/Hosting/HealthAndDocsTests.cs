@@ -1,5 +1,6 @@
 using GuruConnect.Server.Data;
 using GuruConnect.Server.Health;
+using GuruConnect.Server.Hosting;
 
 namespace GuruConnect.Server.Tests.Hosting;
 
@@ -71,8 +72,17 @@ public sealed class HealthAndDocsTests
         }
 
         (await server.Client.GetAsync("/metrics")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await server.Client.GetAsync("/metrics/")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await server.Client.GetAsync("/METRICS")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await metricsPort.GetAsync("/healthz")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await metricsPort.PostAsJsonAsync("/api/auth/login", new { username = "admin", password = GuruServer.AdminPassword })).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public void A_metrics_url_without_the_servers_own_urls_stops_start_up()
+    {
+        var failure = Should.Throw<InvalidOperationException>(() => ServerApp.Build(["--Metrics:Url=http://127.0.0.1:9464"]));
+        failure.Message.ShouldContain("--urls");
     }
 
     [Theory]

@@ -42,6 +42,26 @@ public sealed class SupportSessionTests
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Only_the_technician_whose_code_it_is_and_admins_may_watch_a_support_session(DbKind db)
+    {
+        await using var server = await GuruServer.StartAsync(db);
+        using var admin = await server.AdminClientAsync();
+        using var owner = await server.UserClientAsync("tech1", "technician");
+        using var other = await server.UserClientAsync("tech2", "technician");
+        var code = await owner.CreateCodeAsync();
+        await using var agent = await FakeAgent.ConnectSupportAsync(server, code);
+        var sessionId = (await SupportSessionAsync(owner)).GetProperty("id").GetGuid();
+
+        using (var refused = await other.PostAsync($"/api/sessions/{sessionId}/viewer-token", null))
+        {
+            await refused.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
+        }
+
+        (await FakeViewer.TokenAsync(owner, sessionId)).ShouldNotBeNullOrEmpty();
+        (await FakeViewer.TokenAsync(admin, sessionId)).ShouldNotBeNullOrEmpty();
+    }
+
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task An_expired_or_cancelled_code_is_refused_with_401(DbKind db)
     {
         await using var server = await GuruServer.StartAsync(db);

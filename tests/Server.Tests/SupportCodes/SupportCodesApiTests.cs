@@ -49,7 +49,7 @@ public sealed class SupportCodesApiTests
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
-    public async Task The_owner_or_an_admin_cancels_a_code_another_technician_cannot(DbKind db)
+    public async Task The_owner_or_an_admin_cancels_a_code_another_technician_cannot_even_learn_it_exists(DbKind db)
     {
         await using var server = await GuruServer.StartAsync(db);
         using var admin = await server.AdminClientAsync();
@@ -60,7 +60,7 @@ public sealed class SupportCodesApiTests
 
         using (var refused = await other.PostAsync($"/api/codes/{mine}/cancel", null))
         {
-            await refused.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
+            await refused.ShouldBeProblemAsync(HttpStatusCode.NotFound, "CODE_INVALID"); // the same as no code at all
         }
 
         (await owner.PostAsync($"/api/codes/{mine}/cancel", null)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
@@ -93,6 +93,42 @@ public sealed class SupportCodesApiTests
 
         server.Clock.Advance(TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(1));
         (await server.Client.ValidateAsync(code)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task Checking_a_live_code_one_holds_does_not_reset_the_failure_streak(DbKind db)
+    {
+        await using var server = await GuruServer.StartAsync(db);
+        using var tech = await server.UserClientAsync("tech1", "technician");
+        var code = await tech.CreateCodeAsync();
+        for (var round = 0; round < 3; round++)
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                (await server.Client.ValidateAsync(SupportCodeClient.WrongCode(code))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+            }
+
+            (await server.Client.ValidateAsync(code)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        // The tenth wrong guess locks, however many good checks came in between.
+        (await server.Client.ValidateAsync(SupportCodeClient.WrongCode(code))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await server.Client.ValidateAsync(code)).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task An_ipv6_client_is_counted_by_its_64_prefix()
+    {
+        await using var server = await GuruServer.StartAsync(DbKind.Sqlite, "--Network:TrustedProxies:0=127.0.0.1");
+        using var tech = await server.UserClientAsync("tech1", "technician");
+        var code = await tech.CreateCodeAsync();
+        for (var i = 1; i <= 10; i++)
+        {
+            (await server.Client.ValidateAsync(SupportCodeClient.WrongCode(code), forwardedFor: $"2001:db8:0:7::{i:x}")).Dispose();
+        }
+
+        (await server.Client.ValidateAsync(code, forwardedFor: "2001:db8:0:7:ffff::1")).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        (await server.Client.ValidateAsync(code, forwardedFor: "2001:db8:0:8::1")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]
