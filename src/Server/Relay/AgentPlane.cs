@@ -84,6 +84,12 @@ internal sealed partial class AgentPlane(
         var (hello, end) = await ReadHelloAsync(connection, cancellationToken);
         if (hello is null)
         {
+            if (admission.Kind == AgentAdmissionKind.SupportCode)
+            {
+                // The code was used up by the upgrade, but no session ever started: record that it is over.
+                await MarkSupportEndedAsync(admission.SupportSessionId);
+            }
+
             return end;
         }
 
@@ -173,17 +179,22 @@ internal sealed partial class AgentPlane(
             metrics.AgentDetached();
             var reason = agent.Connection.CloseReason ?? end.ToString();
             RelayLog.SupportSessionEnded(logger, session.Id, end, reason);
-            try
-            {
-                await supportCodes.MarkEndedAsync(session.Id, CancellationToken.None);
-            }
-            catch (System.Data.Common.DbException e)
-            {
-                RelayLog.SupportSessionEndFailed(logger, session.Id, e);
-            }
+            await MarkSupportEndedAsync(session.Id);
 
             await audit.WriteAsync(new AuditEntry(AuditEventTypes.SupportSessionEnded, SessionId: session.Id, Ip: ip,
                 Details: new Dictionary<string, object?> { ["codeId"] = code.Id, ["reason"] = reason }), CancellationToken.None);
+        }
+    }
+
+    private async Task MarkSupportEndedAsync(Guid sessionId)
+    {
+        try
+        {
+            await supportCodes.MarkEndedAsync(sessionId, CancellationToken.None);
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            RelayLog.SupportSessionEndFailed(logger, sessionId, e);
         }
     }
 

@@ -62,6 +62,25 @@ public sealed class SupportSessionTests
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_code_used_by_an_agent_that_never_says_hello_is_recorded_as_over(DbKind db)
+    {
+        await using var server = await GuruServer.StartAsync(db);
+        using var tech = await server.UserClientAsync("tech1", "technician");
+        var code = await tech.CreateCodeAsync();
+
+        await using (var silent = await ProtocolPeer.ConnectAsync(FakeAgent.Endpoint(server, "supportCode=" + code)))
+        {
+            await silent.CloseAsync();
+        }
+
+        await Eventually.TrueAsync(
+            async () => await server.CountRowsAsync("SELECT COUNT(*) FROM support_codes WHERE state = 'used' AND ended_at IS NOT NULL") == 1,
+            "the used code is marked over");
+        await (await tech.PostAsync($"/api/codes/{code}/cancel", null)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "CODE_INVALID");
+        server.Sessions().Count.ShouldBe(0);
+    }
+
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task An_expired_or_cancelled_code_is_refused_with_401(DbKind db)
     {
         await using var server = await GuruServer.StartAsync(db);
