@@ -60,6 +60,6 @@ internal static partial class RelayLog
     [LoggerMessage(1518, LogLevel.Information, "Support session {SessionId} ended: {End} ({Reason})")]
     public static partial void SupportSessionEnded(ILogger logger, Guid sessionId, ConnectionEnd end, string reason);
 
-    [LoggerMessage(1519, LogLevel.Warning, "Recording the end of support session {SessionId} failed")]
+    [LoggerMessage(1519, LogLevel.Warning, "Reading or recording the support code behind session {SessionId} failed")]
     public static partial void SupportSessionEndFailed(ILogger logger, Guid sessionId, Exception exception);
 }
