@@ -11,9 +11,13 @@ public sealed class SupportCodeOptions
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>Code checks (validate and <c>/ws/agent?supportCode=</c>) per client IP per minute.</summary>
+    /// <summary>
+    /// Code checks (validate and <c>/ws/agent?supportCode=</c>) per client IP per minute. No higher than the
+    /// lockout's 10: a burst of parallel guesses lands before any of them is counted as a failure, so this
+    /// window is what bounds it. A person checks a code once or twice.
+    /// </summary>
     [Range(1, 1_000_000)]
-    public int ChecksPerMinute { get; set; } = 30;
+    public int ChecksPerMinute { get; set; } = 10;
 
     /// <summary>Consecutive wrong codes that lock a client IP (spec 05 #14: 10).</summary>
     [Range(1, 1_000_000)]

@@ -98,7 +98,7 @@ public sealed class SupportCodesApiTests
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Checking_a_live_code_one_holds_does_not_reset_the_failure_streak(DbKind db)
     {
-        await using var server = await GuruServer.StartAsync(db);
+        await using var server = await GuruServer.StartAsync(db, "--SupportCodes:ChecksPerMinute=100");
         using var tech = await server.UserClientAsync("tech1", "technician");
         var code = await tech.CreateCodeAsync();
         for (var round = 0; round < 3; round++)
@@ -144,6 +144,23 @@ public sealed class SupportCodesApiTests
 
         (await server.Client.ValidateAsync(code, forwardedFor: "203.0.113.7")).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
         (await server.Client.ValidateAsync(code, forwardedFor: "203.0.113.8")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_burst_of_parallel_guesses_is_cut_at_ten_a_minute_before_any_failure_is_counted()
+    {
+        await using var server = await GuruServer.StartAsync(DbKind.Sqlite);
+        using var tech = await server.UserClientAsync("tech1", "technician");
+        var code = await tech.CreateCodeAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(async _ =>
+        {
+            using var response = await server.Client.ValidateAsync(SupportCodeClient.WrongCode(code));
+            return response.StatusCode;
+        }));
+
+        answers.Count(a => a == HttpStatusCode.NotFound).ShouldBeLessThanOrEqualTo(10);
+        answers.Count(a => a == HttpStatusCode.TooManyRequests).ShouldBeGreaterThanOrEqualTo(30);
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
