@@ -22,7 +22,7 @@ internal sealed partial record AgentConfig(
         {
             // The file's fingerprint describes the file's key; a key from the command line has its own.
             var key = enrollmentKey!.Trim();
-            result = result with { EnrollmentKey = key, KeyFingerprint = $"({Credentials.KeyFingerprint.Of(key)})" };
+            result = result with { EnrollmentKey = key, KeyFingerprint = $"({GuruConnect.Protocol.KeyFingerprint.Of(key)})" };
         }
 
         return result;

@@ -1,4 +1,5 @@
 using GuruConnect.Agent.Identity;
+using GuruConnect.Protocol;
 
 namespace GuruConnect.Agent.Credentials;
 

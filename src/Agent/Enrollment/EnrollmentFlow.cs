@@ -4,6 +4,7 @@ using GuruConnect.Agent.Identity;
 using GuruConnect.Agent.Logging;
 using GuruConnect.Agent.Retry;
 using GuruConnect.Agent.State;
+using GuruConnect.Protocol;
 
 namespace GuruConnect.Agent.Enrollment;
 

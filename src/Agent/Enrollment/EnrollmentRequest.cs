@@ -1,4 +1,5 @@
 using GuruConnect.Agent.Config;
+using GuruConnect.Protocol;
 
 namespace GuruConnect.Agent.Enrollment;
 
@@ -12,5 +13,5 @@ internal sealed record EnrollmentRequest(
 {
     // Records print every property; this one must never print the key.
     public override string ToString() =>
-        $"EnrollmentRequest {{ SiteCode = {SiteCode}, EnrollmentKey = cek_… ({Credentials.KeyFingerprint.Of(EnrollmentKey)}), MachineUid = {MachineUid}, Hostname = {Hostname} }}";
+        $"EnrollmentRequest {{ SiteCode = {SiteCode}, EnrollmentKey = cek_… ({KeyFingerprint.Of(EnrollmentKey)}), MachineUid = {MachineUid}, Hostname = {Hostname} }}";
 }

@@ -1,4 +1,4 @@
-using GuruConnect.Agent.Credentials;
+using GuruConnect.Protocol;
 
 namespace GuruConnect.Agent.Enrollment;
 

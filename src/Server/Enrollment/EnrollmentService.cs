@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics.Metrics;
 using Dapper;
+using GuruConnect.Protocol;
 using GuruConnect.Server.Audit;
 using GuruConnect.Server.Auth;
 using GuruConnect.Server.Data;

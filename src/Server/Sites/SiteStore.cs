@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using GuruConnect.Protocol;
 using GuruConnect.Server.Auth;
 using GuruConnect.Server.Data;
 
@@ -168,6 +169,6 @@ internal sealed record SiteListRow
 
     public SiteResponse ToResponse() => new(
         Id, SiteCode, DisplayName, Company, EnrollmentPolicy,
-        KeyVersion is { } v ? new SiteKeySummary(v, KeyFingerprint!, Sites.KeyFingerprint.Label(v, KeyFingerprint!)) : null,
+        KeyVersion is { } v ? new SiteKeySummary(v, KeyFingerprint!, GuruConnect.Protocol.KeyFingerprint.Label(v, KeyFingerprint!)) : null,
         MachineCount, CreatedAt);
 }

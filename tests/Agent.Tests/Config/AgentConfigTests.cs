@@ -82,7 +82,7 @@ public sealed class AgentConfigTests : IDisposable
         overridden.Server.ShouldBe("https://flag.example.com");
         overridden.SiteCode.ShouldBe("FLAG-SITE");
         overridden.EnrollmentKey.ShouldBe(TestKeys.EnrollmentKey);
-        overridden.KeyFingerprint.ShouldBe($"({Agent.Credentials.KeyFingerprint.Of(TestKeys.EnrollmentKey)})");
+        overridden.KeyFingerprint.ShouldBe($"({GuruConnect.Protocol.KeyFingerprint.Of(TestKeys.EnrollmentKey)})");
         untouched.ShouldBe(file);
     }
 

@@ -5,6 +5,7 @@ using GuruConnect.Agent.Enrollment;
 using GuruConnect.Agent.Identity;
 using GuruConnect.Agent.State;
 using GuruConnect.Agent.Tests.Support;
+using GuruConnect.Protocol;
 
 namespace GuruConnect.Agent.Tests.Enrollment;
 
