@@ -93,6 +93,8 @@ public sealed class WireSchemaTests
         Tile.h = 4 uint32
         Tile.encoding = 5 TileEncoding
         Tile.data = 6 bytes
+        Tile.src_x = 7 uint32
+        Tile.src_y = 8 uint32
         FrameAck.seq = 1 uint64
         QualityRequest.max_fps = 1 uint32
         QualityRequest.quality = 2 uint32
@@ -136,6 +138,8 @@ public sealed class WireSchemaTests
         TileEncoding.TILE_ENCODING_SOLID = 3
         TileEncoding.TILE_ENCODING_JPEG = 4
         TileEncoding.TILE_ENCODING_DEFLATE_BGRA = 5
+        TileEncoding.TILE_ENCODING_ZSTD_RGBA = 6
+        TileEncoding.TILE_ENCODING_COPY_RECT = 7
         """;
 
     [Fact]
