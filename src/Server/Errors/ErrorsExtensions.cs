@@ -17,7 +17,7 @@ internal static class ErrorsExtensions
                 ? s
                 : ErrorCodes.ForStatus(status);
             problem.Extensions["code"] = code;
-            problem.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
+            problem.Extensions["traceId"] = TraceIdOf(context.HttpContext);
             if (problem.Type is null or "" || problem.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
             {
                 problem.Type = ApiProblem.TypeFor(code);
@@ -31,6 +31,9 @@ internal static class ErrorsExtensions
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         return services;
     }
+
+    /// <summary>The id a problem body carries and the error log line repeats (spec: traceId appears in both).</summary>
+    internal static string TraceIdOf(HttpContext context) => Activity.Current?.Id ?? context.TraceIdentifier;
 
     private sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
     {
@@ -66,7 +69,7 @@ internal static class ErrorsExtensions
             {
                 // The route template, never the raw path: paths can hold secrets (/api/codes/{code}/…).
                 var route = (httpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
-                ErrorsLog.Unhandled(logger, httpContext.Request.Method, route, exception);
+                ErrorsLog.Unhandled(logger, httpContext.Request.Method, route, TraceIdOf(httpContext), exception);
                 httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
                 problem = new ProblemDetails
                 {

@@ -18,6 +18,7 @@ public sealed class GuruServer : IAsyncDisposable
 
     private readonly string[] extraArguments;
     private readonly bool ownsDatabase;
+    private Action<WebApplication>? mapExtra;
     private WebApplication? app;
 
     private GuruServer(TestDatabase database, ManualClock clock, string[] extraArguments, bool ownsDatabase)
@@ -48,6 +49,18 @@ public sealed class GuruServer : IAsyncDisposable
     {
         var database = await TestDatabase.CreateAsync(kind);
         var server = new GuruServer(database, new ManualClock(), settings, ownsDatabase: true);
+        await server.StartCoreAsync();
+        return server;
+    }
+
+    /// <summary>
+    /// Starts a server with test-only endpoints mapped beside the real ones (e.g. one that throws),
+    /// so behaviour no production route can trigger on demand still runs through the real pipeline.
+    /// </summary>
+    public static async Task<GuruServer> StartWithAsync(DbKind kind, Action<WebApplication> mapExtra, params string[] settings)
+    {
+        var database = await TestDatabase.CreateAsync(kind);
+        var server = new GuruServer(database, new ManualClock(), settings, ownsDatabase: true) { mapExtra = mapExtra };
         await server.StartCoreAsync();
         return server;
     }
@@ -137,6 +150,7 @@ public sealed class GuruServer : IAsyncDisposable
             builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
             builder.Logging.AddProvider(Logs);
         });
+        mapExtra?.Invoke(app);
         await app.PrepareAsync(Console, CancellationToken.None);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
