@@ -6,7 +6,14 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_dotnet
 ensure_apt libsodium23 postgresql wine64
+# --- web console (src/Web) -------------------------------------------------------------------
+# Debian's Chromium drives the console's browser tests (tests/Console.Tests: Playwright with
+# /usr/bin/chromium; a downloaded browser is never used). build_console runs `npm ci` and the
+# production build the server serves; tests/Console.Tests runs Vitest and the Playwright suite
+# and reports each as an xunit result, so they count in the summary line and fail the run.
+ensure_apt chromium
 build_console
+# --- end web console ---------------------------------------------------------------------------
 cd "$ROOT"
 command -v node >/dev/null 2>&1 || ensure_apt nodejs npm
 log "installing the TypeScript protocol round-trip test's packages"

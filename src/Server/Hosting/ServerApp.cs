@@ -81,8 +81,9 @@ public static class ServerApp
         app.MapSupportCodesApi();                                              // SupportCodes/: create, list, cancel, public validate
         app.MapSessionsApi();                                                  // Sessions/: list, viewer tokens, end, events
         app.MapRelay();                                                        // Relay/: /ws/agent and /ws/viewer
-        // The console is a single-page app: unknown non-API GETs get its index.html; /api never does.
-        app.MapFallbackToFile("{*path:regex(^(?!(api|ws|openapi|download|metrics|healthz|readyz)(/|$)).*$)}", "index.html");
+        // The console is a single-page app: unknown non-API GETs get its index.html; /api never does; a path with a file
+        // extension ("nonfile") falls through to the static files, so the built console's /assets/*.js are served.
+        app.MapFallbackToFile("{*path:nonfile:regex(^(?!(api|ws|openapi|download|metrics|healthz|readyz)(/|$)).*$)}", "index.html");
         return app;
     }
 

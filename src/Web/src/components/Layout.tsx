@@ -1,0 +1,58 @@
+import { Suspense } from "react";
+import { NavLink, Outlet, useNavigate } from "react-router";
+import { useQueryClient } from "@tanstack/react-query";
+import { api, setSession, useSession } from "../session";
+import { useTheme } from "../theme";
+import { JumpToMachine } from "./JumpToMachine";
+
+export function Layout() {
+  const session = useSession();
+  const [theme, toggleTheme] = useTheme();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const admin = session?.user.role === "admin";
+
+  async function logout() {
+    // The server revokes the token; sign out locally even when that call fails.
+    await api.client.POST("/api/auth/logout").catch(() => undefined);
+    setSession(null);
+    queryClient.clear();
+    navigate("/login");
+  }
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <span className="brand">GuruConnect</span>
+        <nav aria-label="Main">
+          <NavLink to="/machines">Machines</NavLink>
+          <NavLink to="/sites">Sites</NavLink>
+          <NavLink to="/sessions">Sessions</NavLink>
+          <NavLink to="/support">Support codes</NavLink>
+          {admin && <NavLink to="/users">Users</NavLink>}
+          {admin && <NavLink to="/audit">Audit log</NavLink>}
+          <NavLink to="/tokens">API tokens</NavLink>
+        </nav>
+        <span className="spacer" />
+        <span className="muted kbd-hint" title="Jump to a machine">
+          <kbd>Ctrl</kbd>+<kbd>K</kbd>
+        </span>
+        <button type="button" className="ghost" onClick={toggleTheme} aria-label={`Switch to ${theme === "dark" ? "light" : "dark"} theme`}>
+          {theme === "dark" ? "☀ Light" : "☾ Dark"}
+        </button>
+        <span className="user" data-testid="current-user">
+          {session?.user.username} <span className="muted">({session?.user.role})</span>
+        </span>
+        <button type="button" className="ghost" onClick={logout}>
+          Sign out
+        </button>
+      </header>
+      <main className="content">
+        <Suspense fallback={<div className="loading">Loading…</div>}>
+          <Outlet />
+        </Suspense>
+      </main>
+      <JumpToMachine />
+    </div>
+  );
+}

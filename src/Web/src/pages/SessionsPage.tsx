@@ -1,0 +1,48 @@
+import { Link } from "react-router";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { unwrap } from "../api/client";
+import { api, useSession } from "../session";
+import { ProblemView } from "../components/ProblemView";
+import { EmptyState } from "../components/EmptyState";
+import { since } from "../format";
+
+export default function SessionsPage() {
+  const session = useSession();
+  const admin = session?.user.role === "admin";
+  const queryClient = useQueryClient();
+  const sessions = useQuery({ queryKey: ["sessions"], refetchInterval: 5_000, queryFn: ({ signal }) => unwrap(api.client.GET("/api/sessions", { signal })) });
+  const end = useMutation({
+    mutationFn: (id: string) => unwrap(api.client.DELETE("/api/sessions/{id}", { params: { path: { id } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["sessions"] }),
+  });
+  const list = sessions.data ?? [];
+  return (
+    <div className="page">
+      <h1>Sessions</h1>
+      <p className="muted">Every managed machine has one persistent session; support sessions last while the support agent runs.</p>
+      <ProblemView error={sessions.error ?? end.error} onRetry={() => sessions.refetch()} />
+      {sessions.isSuccess && list.length === 0 ? (
+        <EmptyState title="No sessions.">Sessions appear when an agent connects: enroll a machine through a site installer, or create a support code.</EmptyState>
+      ) : (
+        <table className="simple" aria-label="Sessions">
+          <thead><tr><th>Kind</th><th>Machine</th><th>Agent</th><th>Viewers</th><th>Started</th><th /></tr></thead>
+          <tbody>
+            {list.map((s) => (
+              <tr key={s.id}>
+                <td>{s.kind}{s.supportCode ? <span className="muted"> · {s.supportCode}</span> : null}</td>
+                <td><Link to={`/machines/${s.machineId}`}>{s.machineId.slice(0, 8)}</Link></td>
+                <td>{s.agentOnline ? <span className="status"><span className="dot online" /> online</span> : <span className="status"><span className="dot" /> offline</span>}</td>
+                <td>{s.viewers.length ? s.viewers.map((v) => `${v.username}${v.hasControl ? " (control)" : ""} · ${since(v.since)}`).join(", ") : "—"}</td>
+                <td>{since(s.startedAt)} ago</td>
+                <td className="row-actions">
+                  <button type="button" className="primary small" disabled={!s.agentOnline} onClick={() => window.open(`/connect/${s.id}`, `gc-${s.id}`)}>Connect</button>
+                  {admin && <button type="button" className="danger small" onClick={() => end.mutate(s.id)}>End</button>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,1 @@
+export default function ViewerPage() { return <div className="page">Viewer</div>; }
