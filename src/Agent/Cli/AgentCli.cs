@@ -1,8 +1,9 @@
 using System.CommandLine;
+using GuruConnect.Agent.Hosting;
 
 namespace GuruConnect.Agent.Cli;
 
-/// <summary>The command line (spec 03 "Run modes"). Parse errors exit with <see cref="ExitCodes.Usage"/>.</summary>
+/// <summary>The command line (docs/agent.md "Run modes"). Parse errors exit with <see cref="ExitCodes.Usage"/>.</summary>
 internal static class AgentCli
 {
     // Shown by --help; the contract is ExitCodes.cs.
@@ -18,7 +19,7 @@ internal static class AgentCli
         State: GURUCONNECT_AGENT_STATE (default /var/lib/guruconnect, %ProgramData%\GuruConnect\credentials).
         """;
 
-    public static RootCommand Build(AgentContext context) => new(Description)
+    public static RootCommand Build(AgentHostOptions context) => new(Description)
     {
         RunCommand.Create(context),
         EnrollCommand.Create(context),
@@ -29,7 +30,7 @@ internal static class AgentCli
     };
 
     // handleTerminationSignals: Ctrl+C and SIGTERM cancel the command's token (the real process; not tests).
-    public static async Task<int> InvokeAsync(IReadOnlyList<string> args, AgentContext context, bool handleTerminationSignals, CancellationToken cancellationToken)
+    public static async Task<int> InvokeAsync(IReadOnlyList<string> args, AgentHostOptions context, bool handleTerminationSignals, CancellationToken cancellationToken)
     {
         var parseResult = Build(context).Parse(args);
         if (parseResult.Errors.Count > 0)

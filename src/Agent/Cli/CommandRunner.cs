@@ -1,9 +1,11 @@
 using System.ComponentModel;
 using GuruConnect.Agent.Config;
 using GuruConnect.Agent.Credentials;
+using GuruConnect.Agent.Hosting;
 using GuruConnect.Agent.Identity;
-using GuruConnect.Agent.Logging;
+using GuruConnect.Agent.Platform;
 using GuruConnect.Agent.Service;
+using Microsoft.Extensions.Logging;
 
 namespace GuruConnect.Agent.Cli;
 
@@ -14,7 +16,7 @@ internal static class CommandRunner
     private const int AccessDenied = 5;
 
     // log: for `run`, fatal messages go through the log (stderr and the file) instead of straight to stderr.
-    public static async Task<int> RunAsync(AgentContext context, Func<Task<int>> body, AgentLogger? log = null)
+    public static async Task<int> RunAsync(AgentHostOptions context, Func<Task<int>> body, ILogger? log = null)
     {
         try
         {
@@ -50,7 +52,7 @@ internal static class CommandRunner
         }
     }
 
-    public static int Fail(AgentContext context, int exitCode, string message, AgentLogger? log = null)
+    public static int Fail(AgentHostOptions context, int exitCode, string message, ILogger? log = null)
     {
         if (log is null)
         {
@@ -65,9 +67,9 @@ internal static class CommandRunner
     }
 
     /// <returns>Null when allowed; <see cref="ExitCodes.NeedsPrivilege"/> after saying why otherwise.</returns>
-    public static int? RequirePrivilege(AgentContext context, string command, bool always = false)
+    public static int? RequirePrivilege(AgentHostOptions context, AgentPaths paths, LocalMachine machine, string command, bool always = false)
     {
-        if ((!always && !context.Paths.IsSystemWide) || context.IsPrivileged())
+        if ((!always && !paths.IsSystemWide) || machine.IsPrivileged)
         {
             return null;
         }
@@ -78,6 +80,6 @@ internal static class CommandRunner
         return Fail(
             context,
             ExitCodes.NeedsPrivilege,
-            $"`guruconnect-agent {command}` needs root (Linux) or an administrator (Windows): it uses {context.Paths.ConfigPath}, {context.Paths.StateDirectory} and the service manager. {how}");
+            $"`guruconnect-agent {command}` needs root (Linux) or an administrator (Windows): it uses {paths.ConfigPath}, {paths.StateDirectory} and the service manager. {how}");
     }
 }

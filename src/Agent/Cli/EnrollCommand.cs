@@ -1,12 +1,16 @@
 using System.CommandLine;
+using GuruConnect.Agent.Config;
 using GuruConnect.Agent.Enrollment;
+using GuruConnect.Agent.Hosting;
+using GuruConnect.Agent.Platform;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GuruConnect.Agent.Cli;
 
-/// <summary><c>enroll</c>: one enrollment attempt now; flags override the site config (spec 03).</summary>
+/// <summary><c>enroll</c>: one enrollment attempt now; flags override the site config (docs/agent.md "Run modes").</summary>
 internal static class EnrollCommand
 {
-    public static Command Create(AgentContext context)
+    public static Command Create(AgentHostOptions context)
     {
         var server = new Option<string>("--server") { Description = "Server URL, e.g. https://connect.example.com (overrides \"server\" in the config)." };
         var siteCode = new Option<string>("--site-code") { Description = "Site code (overrides \"siteCode\")." };
@@ -40,25 +44,24 @@ internal static class EnrollCommand
         _ => ExitCodes.Unexpected,
     };
 
-    private static async Task<int> EnrollAsync(AgentContext context, string? server, string? siteCode, string? enrollmentKey, CancellationToken cancellationToken)
+    private static async Task<int> EnrollAsync(AgentHostOptions context, string? server, string? siteCode, string? enrollmentKey, CancellationToken cancellationToken)
     {
-        if (CommandRunner.RequirePrivilege(context, "enroll") is { } denied)
+        using var host = AgentHost.CreateBuilder(context, logToFile: true).Build();
+        var services = host.Services;
+        var paths = services.GetRequiredService<AgentPaths>();
+        if (CommandRunner.RequirePrivilege(context, paths, services.GetRequiredService<LocalMachine>(), "enroll") is { } denied)
         {
             return denied;
         }
 
-        var log = context.CreateLogger(toFile: true, out var fileSink);
-        using (fileSink)
-        {
-            return await CommandRunner.RunAsync(context, async () =>
+        return await CommandRunner.RunAsync(context, async () =>
             {
-                using var http = context.HttpClientFactory();
-                var result = await Flows.CreateEnrollment(context, http, log).EnrollOnceAsync(server, siteCode, enrollmentKey, cancellationToken);
+                var result = await services.GetRequiredService<EnrollmentFlow>().EnrollOnceAsync(server, siteCode, enrollmentKey, cancellationToken);
                 switch (result)
                 {
                     case EnrollmentResult.Enrolled enrolled:
                         await context.Out.WriteLineAsync(
-                            $"{enrolled.Message} The machine key is stored in {context.Paths.StateDirectory}. " +
+                            $"{enrolled.Message} The machine key is stored in {paths.StateDirectory}. " +
                             "Start the service with `guruconnect-agent install` (or restart it if it is installed).");
                         break;
                     case EnrollmentResult.Pending:
@@ -72,6 +75,5 @@ internal static class EnrollCommand
 
                 return ExitCodeFor(result);
             });
-        }
     }
 }

@@ -2,30 +2,37 @@ using System.CommandLine;
 using System.Globalization;
 using GuruConnect.Agent.Config;
 using GuruConnect.Agent.Credentials;
+using GuruConnect.Agent.Hosting;
 using GuruConnect.Agent.Identity;
+using GuruConnect.Agent.Platform;
 using GuruConnect.Agent.State;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GuruConnect.Agent.Cli;
 
 /// <summary>
 /// <c>status</c>: server, site, key fingerprint, machine id and uid, whether a machine key is
-/// stored, and what <c>run</c> last reported (spec 03). Works as any user, saying what it
+/// stored, and what <c>run</c> last reported (docs/agent.md "Run modes"). Works as any user, saying what it
 /// could not see.
 /// </summary>
 internal static class StatusCommand
 {
-    public static Command Create(AgentContext context)
+    public static Command Create(AgentHostOptions context)
     {
         var command = new Command("status", "Show the server, site, enrollment key fingerprint, machine id and connection state.");
-        command.SetAction((_, cancellationToken) => CommandRunner.RunAsync(context, () => RunAsync(context, cancellationToken)));
+        command.SetAction(async (_, cancellationToken) =>
+        {
+            using var host = AgentHost.CreateBuilder(context, logToFile: false, Microsoft.Extensions.Logging.LogLevel.Warning).Build();
+            return await CommandRunner.RunAsync(context, () => RunAsync(context, host.Services, cancellationToken));
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(AgentContext context, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(AgentHostOptions context, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var paths = context.Paths;
+        var paths = services.GetRequiredService<AgentPaths>();
         var config = await new AgentConfigFile(paths.ConfigPath).LoadAsync(cancellationToken);
-        var state = await new AgentStateFile(paths.StateFilePath, context.Time).ReadAsync(cancellationToken);
+        var state = await services.GetRequiredService<AgentStateFile>().ReadAsync(cancellationToken);
 
         var lines = new List<(string Label, string Value)>
         {
@@ -35,7 +42,7 @@ internal static class StatusCommand
             ("key fingerprint", config.KeyFingerprint ?? "(not set)"),
             ("enrollment key", string.IsNullOrWhiteSpace(config.EnrollmentKey) ? "not in the config (removed after enrollment)" : "in the config, removed after the first successful enrollment"),
             ("machine id", state?.MachineId ?? "(not enrolled yet)"),
-            ("machine uid", await DescribeUidAsync(context, state, cancellationToken)),
+            ("machine uid", await DescribeUidAsync(services, state, cancellationToken)),
             ("machine key", DescribeCredential(paths)),
             ("connection", DescribeConnection(state)),
         };
@@ -45,7 +52,7 @@ internal static class StatusCommand
         }
 
         var width = lines.Max(l => l.Label.Length) + 2;
-        await context.Out.WriteLineAsync($"GuruConnect agent {AgentContext.Version}");
+        await context.Out.WriteLineAsync($"GuruConnect agent {AgentHost.Version}");
         foreach (var (label, value) in lines)
         {
             await context.Out.WriteLineAsync($"  {label.PadRight(width)}{value}");
@@ -56,7 +63,7 @@ internal static class StatusCommand
 
     // The uid recorded by run/enroll is authoritative: computed now as a non-root user, the
     // root-only DMI files are missing and the answer would differ.
-    private static async Task<string> DescribeUidAsync(AgentContext context, AgentState? state, CancellationToken cancellationToken)
+    private static async Task<string> DescribeUidAsync(IServiceProvider services, AgentState? state, CancellationToken cancellationToken)
     {
         if (state?.MachineUid is { } uid)
         {
@@ -65,8 +72,8 @@ internal static class StatusCommand
 
         try
         {
-            var identity = await new IdentityProvider(context.Hardware).GetIdentityAsync(cancellationToken);
-            var caveat = context.IsPrivileged() ? "" : "; run as root/administrator for the uid the service will use";
+            var identity = await services.GetRequiredService<IdentityProvider>().GetIdentityAsync(cancellationToken);
+            var caveat = services.GetRequiredService<LocalMachine>().IsPrivileged ? "" : "; run as root/administrator for the uid the service will use";
             return $"{identity.Uid} ({identity.ScopeName}, computed now{caveat})";
         }
         catch (MachineIdentityException ex)

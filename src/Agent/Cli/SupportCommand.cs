@@ -1,19 +1,22 @@
 using System.CommandLine;
+using GuruConnect.Agent.Hosting;
 using GuruConnect.Agent.Identity;
-using GuruConnect.Agent.Logging;
+using GuruConnect.Agent.Platform;
 using GuruConnect.Agent.Support;
 using GuruConnect.Agent.Transport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace GuruConnect.Agent.Cli;
 
 /// <summary>
-/// <c>support</c>: an attended session with a 6-digit code (spec 03 "Run modes"), as the current user.
+/// <c>support</c>: an attended session with a 6-digit code (docs/agent.md "Run modes"), as the current user.
 /// Checks the code, connects once with it (the server consumes it, so a lost line is not retried),
 /// and ends when the technician ends it or on Ctrl+C. Writes nothing: no config, state, key or log file.
 /// </summary>
 internal static class SupportCommand
 {
-    public static Command Create(AgentContext context)
+    public static Command Create(AgentHostOptions context)
     {
         var server = new Option<string>("--server") { Description = "Server URL the technician gave you.", Required = true };
         var code = new Option<string>("--code") { Description = "The 6-digit support code.", Required = true };
@@ -39,7 +42,7 @@ internal static class SupportCommand
         _ => ExitCodes.Unexpected,
     };
 
-    private static async Task<int> RunAsync(AgentContext context, string server, string code, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(AgentHostOptions context, string server, string code, CancellationToken cancellationToken)
     {
         code = code.Trim();
         if (!IsValidCode(code))
@@ -54,12 +57,12 @@ internal static class SupportCommand
 
         // The person at the keyboard reads stdout; the transport's log lines are for troubleshooting
         // (GURUCONNECT_LOG_LEVEL=information shows them). No file: attended mode writes nothing.
-        var log = context.CreateLogger(toFile: false, out _, AgentLogLevel.Warning);
+        using var host = AgentHost.CreateBuilder(context, logToFile: false, LogLevel.Warning).Build();
         return await CommandRunner.RunAsync(context, async () =>
         {
             try
             {
-                return await SupportAsync(context, uri, code, log, cancellationToken);
+                return await SupportAsync(context, host.Services, uri, code, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -69,27 +72,19 @@ internal static class SupportCommand
         });
     }
 
-    private static async Task<int> SupportAsync(AgentContext context, Uri server, string code, AgentLogger log, CancellationToken cancellationToken)
+    private static async Task<int> SupportAsync(AgentHostOptions context, IServiceProvider services, Uri server, string code, CancellationToken cancellationToken)
     {
         await context.Out.WriteLineAsync($"Connecting to {server.Authority}…");
-        using (var http = context.HttpClientFactory())
+        var check = await services.GetRequiredService<SupportCodeClient>().CheckAsync(server, code, cancellationToken);
+        if (check is not SupportCodeCheck.Live)
         {
-            var check = await new SupportCodeClient(http, context.Time).CheckAsync(server, code, cancellationToken);
-            if (check is not SupportCodeCheck.Live)
-            {
-                return CommandRunner.Fail(context, ExitCodeFor(check), check.Message);
-            }
+            return CommandRunner.Fail(context, ExitCodeFor(check), check.Message);
         }
 
-        var identity = await AttendedIdentityAsync(context, cancellationToken);
-        using var session = new RelaySession(
-            new RelayAuthentication.SupportCode(server, code, identity),
-            context.Inventory,
-            storeProvisionedKey: null,
-            context.Time,
-            log,
-            context.HostName,
-            AgentContext.Version);
+        var identity = await AttendedIdentityAsync(services, cancellationToken);
+        // The same transport and remote-session factory as the managed link; nothing is stored.
+        using var session = services.GetRequiredService<LinkConnector>().Create(new LinkAuthentication.SupportCode(server, code, identity), storeProvisionedKey: null);
+        var log = services.GetRequiredService<ILogger<LinkConnection>>();
         var connected = false;
         var end = await session.RunAsync(
             async _ =>
@@ -105,20 +100,20 @@ internal static class SupportCommand
             return CommandRunner.Fail(context, ExitCodeFor(refused), refused.Message);
         }
 
-        if (end.Kind == SessionEndKind.Stopped || cancellationToken.IsCancellationRequested)
+        if (end.Kind == LinkEndKind.Stopped || cancellationToken.IsCancellationRequested)
         {
             await context.Out.WriteLineAsync("You ended the session.");
             return ExitCodes.Ok;
         }
 
-        if (end.Kind == SessionEndKind.Ended)
+        if (end.Kind == LinkEndKind.Ended)
         {
             await context.Out.WriteLineAsync("The technician ended the session.");
             return ExitCodes.Ok;
         }
 
         // The detail (a socket error) goes to the log; the person at the keyboard needs the next step.
-        TransportLog.Lost(log, end.Detail);
+        LinkLog.Lost(log, end.Detail);
         return CommandRunner.Fail(
             context,
             ExitCodes.SupportSessionLost,
@@ -126,11 +121,11 @@ internal static class SupportCommand
     }
 
     // The check passed a moment ago, so a refusal now means the code was used or cancelled in between.
-    private static SupportCodeCheck RefusedAtUpgrade(Uri server, string code, SessionEnd end) => end switch
+    private static SupportCodeCheck RefusedAtUpgrade(Uri server, string code, LinkEnd end) => end switch
     {
-        { Kind: SessionEndKind.KeyRejected } => new SupportCodeCheck.NotLive(code),
+        { Kind: LinkEndKind.KeyRejected } => new SupportCodeCheck.NotLive(code),
         { Status: 429 } => new SupportCodeCheck.RateLimited(null),
-        { Kind: SessionEndKind.Unreachable } => new SupportCodeCheck.Unreachable(server.Authority, end.Detail),
+        { Kind: LinkEndKind.Unreachable } => new SupportCodeCheck.Unreachable(server.Authority, end.Detail),
         _ => new SupportCodeCheck.Failed(
             end.Status ?? 0,
             $"{server.Authority} refused the session ({end.Detail}). Try again in a minute; if it persists, tell your technician."),
@@ -138,19 +133,20 @@ internal static class SupportCommand
 
     /// <summary>
     /// The uid for <c>AgentHello</c>, only when it is the one the service would compute: root or an
-    /// administrator, or Windows (WMI answers any user). On Linux the DMI files are root-only, so a
-    /// user's uid would differ; the hello then carries none.
+    /// administrator, or where any user reads the same signals (Windows: WMI answers any user). On
+    /// Linux the DMI files are root-only, so a user's uid would differ; the hello then carries none.
     /// </summary>
-    private static async Task<MachineIdentity?> AttendedIdentityAsync(AgentContext context, CancellationToken cancellationToken)
+    private static async Task<MachineIdentity?> AttendedIdentityAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        if (!context.IsPrivileged() && !OperatingSystem.IsWindows())
+        var machine = services.GetRequiredService<LocalMachine>();
+        if (!machine.IsPrivileged && machine.IdentityNeedsPrivilege)
         {
             return null;
         }
 
         try
         {
-            return await new IdentityProvider(context.Hardware).GetIdentityAsync(cancellationToken);
+            return await services.GetRequiredService<IdentityProvider>().GetIdentityAsync(cancellationToken);
         }
         catch (MachineIdentityException)
         {

@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using GuruConnect.Agent.Logging;
+using Microsoft.Extensions.Logging;
 
 namespace GuruConnect.Agent.Enrollment;
 
 /// <summary><c>POST {server}/api/enroll</c> (spec 01), every answer mapped to an <see cref="EnrollmentResult"/>.</summary>
-internal sealed class EnrollmentClient(HttpClient http, TimeProvider time, AgentLogger log)
+internal sealed class EnrollmentClient(HttpClient http, TimeProvider time, ILogger<EnrollmentClient> log)
 {
     private const int MaxErrorBodyBytes = 64 * 1024;
     private bool _warnedInsecure;

@@ -1,10 +1,10 @@
 using GuruConnect.Agent.Config;
 using GuruConnect.Agent.Credentials;
 using GuruConnect.Agent.Identity;
-using GuruConnect.Agent.Logging;
 using GuruConnect.Agent.Retry;
 using GuruConnect.Agent.State;
 using GuruConnect.Protocol;
+using Microsoft.Extensions.Logging;
 
 namespace GuruConnect.Agent.Enrollment;
 
@@ -19,7 +19,7 @@ internal sealed class EnrollmentFlow(
     Func<MachineIdentity, ICredentialProtector> protectorFactory,
     EnrollmentClient client,
     TimeProvider time,
-    AgentLogger log,
+    ILogger<EnrollmentFlow> log,
     string hostname,
     Func<double> random)
 {
@@ -162,7 +162,7 @@ internal sealed class EnrollmentFlow(
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or AgentConfigException)
         {
-            EnrollmentLog.ConfigRewriteFailed(log, paths.ConfigPath, ex);
+            EnrollmentLog.ConfigRewriteFailed(log, paths.ConfigPath, ex.Message);
         }
     }
 }

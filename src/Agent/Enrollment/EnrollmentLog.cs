@@ -1,48 +1,45 @@
-using GuruConnect.Agent.Logging;
+using Microsoft.Extensions.Logging;
 
 namespace GuruConnect.Agent.Enrollment;
 
 /// <summary>
-/// Enrollment events, ids 1300–1399. Keys appear only as fingerprints (spec 05: no secret in a log).
-/// Shaped like <c>[LoggerMessage]</c> methods so they convert one-for-one once ILogger is available.
+/// Enrollment events, ids 5100–5199 (CONTRIBUTING.md "Logging event ids"). Keys appear only as
+/// fingerprints: no secret in a log (docs/security.md).
 /// </summary>
-internal static class EnrollmentLog
+internal static partial class EnrollmentLog
 {
-    private const string Category = "Enrollment";
+    [LoggerMessage(5100, LogLevel.Information,
+        "Enrolling at {Endpoint} for site {SiteCode} with enrollment key {KeyFingerprint}, machine uid {MachineUid} ({Scope})", EventName = "Started")]
+    public static partial void Started(ILogger logger, Uri endpoint, string siteCode, string keyFingerprint, string machineUid, string scope);
 
-    public static void Started(AgentLogger log, Uri endpoint, string siteCode, string keyFingerprint, string machineUid, string scope) =>
-        log.Log(AgentLogLevel.Information, Category, 1300, nameof(Started),
-            $"Enrolling at {endpoint} for site {siteCode} with enrollment key {keyFingerprint}, machine uid {machineUid} ({scope})");
+    [LoggerMessage(5101, LogLevel.Information, "Enrolled as machine {MachineId} ({Disposition}); machine key {CredentialFingerprint} stored", EventName = "Enrolled")]
+    public static partial void Enrolled(ILogger logger, Guid machineId, string disposition, string credentialFingerprint);
 
-    public static void Enrolled(AgentLogger log, Guid machineId, string disposition, string credentialFingerprint) =>
-        log.Log(AgentLogLevel.Information, Category, 1301, nameof(Enrolled),
-            $"Enrolled as machine {machineId} ({disposition}); machine key {credentialFingerprint} stored");
+    [LoggerMessage(5102, LogLevel.Warning,
+        "Machine {MachineId} awaits approval in the console (Machines, pending); checking again in {RetrySeconds:F0} s", EventName = "Pending")]
+    private static partial void Pending(ILogger logger, Guid? machineId, double retrySeconds);
 
-    public static void Pending(AgentLogger log, Guid? machineId, TimeSpan retryIn) =>
-        log.Log(AgentLogLevel.Warning, Category, 1302, nameof(Pending),
-            $"Machine {machineId} awaits approval in the console (Machines, pending); checking again in {retryIn.TotalSeconds:F0} s");
+    public static void Pending(ILogger logger, Guid? machineId, TimeSpan retryIn) => Pending(logger, machineId, retryIn.TotalSeconds);
 
-    public static void NotEnrolled(AgentLogger log, string kind, string message, TimeSpan retryIn) =>
-        log.Log(AgentLogLevel.Error, Category, 1303, nameof(NotEnrolled),
-            $"{kind}: {message} Retrying in {retryIn.TotalSeconds:F0} s");
+    [LoggerMessage(5103, LogLevel.Error, "{Kind}: {Reason} Retrying in {RetrySeconds:F0} s", EventName = "NotEnrolled")]
+    private static partial void NotEnrolled(ILogger logger, string kind, string reason, double retrySeconds);
 
-    public static void UsingStoredCredential(AgentLogger log, string credentialFingerprint, string path) =>
-        log.Log(AgentLogLevel.Information, Category, 1304, nameof(UsingStoredCredential),
-            $"Using the machine key {credentialFingerprint} stored at {path}");
+    public static void NotEnrolled(ILogger logger, string kind, string reason, TimeSpan retryIn) => NotEnrolled(logger, kind, reason, retryIn.TotalSeconds);
 
-    public static void ConfigRewritten(AgentLogger log, string path) =>
-        log.Log(AgentLogLevel.Information, Category, 1305, nameof(ConfigRewritten),
-            $"Removed the enrollment key from {path}; the other settings are kept");
+    [LoggerMessage(5104, LogLevel.Information, "Using the machine key {CredentialFingerprint} stored at {Path}", EventName = "UsingStoredCredential")]
+    public static partial void UsingStoredCredential(ILogger logger, string credentialFingerprint, string path);
 
-    public static void ConfigRewriteFailed(AgentLogger log, string path, Exception exception) =>
-        log.Log(AgentLogLevel.Warning, Category, 1306, nameof(ConfigRewriteFailed),
-            $"Enrolled, but could not remove the enrollment key from {path}; remove the \"enrollmentKey\" line by hand", exception);
+    [LoggerMessage(5105, LogLevel.Information, "Removed the enrollment key from {Path}; the other settings are kept", EventName = "ConfigRewritten")]
+    public static partial void ConfigRewritten(ILogger logger, string path);
 
-    public static void InsecureServer(AgentLogger log, Uri server) =>
-        log.Log(AgentLogLevel.Warning, Category, 1307, nameof(InsecureServer),
-            $"The server URL {server} is not https: keys travel unencrypted. Use https:// outside a lab");
+    // The reason, not the exception: a stack trace has no place in a log an MSP forwards.
+    [LoggerMessage(5106, LogLevel.Warning,
+        "Enrolled, but could not remove the enrollment key from {Path}; remove the \"enrollmentKey\" line by hand ({Reason})", EventName = "ConfigRewriteFailed")]
+    public static partial void ConfigRewriteFailed(ILogger logger, string path, string reason);
 
-    public static void Answer(AgentLogger log, int statusCode, string? code, string? traceId) =>
-        log.Log(AgentLogLevel.Debug, Category, 1308, nameof(Answer),
-            $"Server answered {statusCode} {code} (trace id {traceId})");
+    [LoggerMessage(5107, LogLevel.Warning, "The server URL {Server} is not https: keys travel unencrypted. Use https:// outside a lab", EventName = "InsecureServer")]
+    public static partial void InsecureServer(ILogger logger, Uri server);
+
+    [LoggerMessage(5108, LogLevel.Debug, "Server answered {StatusCode} {Code} (trace id {TraceId})", EventName = "Answer")]
+    public static partial void Answer(ILogger logger, int statusCode, string? code, string? traceId);
 }

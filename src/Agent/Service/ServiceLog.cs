@@ -1,19 +1,19 @@
-using GuruConnect.Agent.Logging;
+using Microsoft.Extensions.Logging;
 
 namespace GuruConnect.Agent.Service;
 
-/// <summary>Service hosting events, ids 1400–1499.</summary>
-internal static class ServiceLog
+/// <summary>Service hosting events, ids 5000–5099 (CONTRIBUTING.md "Logging event ids").</summary>
+internal static partial class ServiceLog
 {
-    private const string Category = "Service";
+    [LoggerMessage(5000, LogLevel.Information, "Stop requested; shutting down", EventName = "Stopping")]
+    public static partial void Stopping(ILogger logger);
 
-    public static void Stopping(AgentLogger log) =>
-        log.Log(AgentLogLevel.Information, Category, 1400, nameof(Stopping), "Stop requested; shutting down");
+    [LoggerMessage(5001, LogLevel.Information, "guruconnect-agent {Version} starting ({Lifetime})", EventName = "Starting")]
+    public static partial void Starting(ILogger logger, string version, string lifetime);
 
-    public static void Starting(AgentLogger log, string version, bool underServiceManager) =>
-        log.Log(AgentLogLevel.Information, Category, 1401, nameof(Starting),
-            $"guruconnect-agent {version} starting{(underServiceManager ? " under the service control manager" : "")}");
+    [LoggerMessage(5002, LogLevel.Error, "Exiting with code {ExitCode}: {Reason}", EventName = "Fatal")]
+    public static partial void Fatal(ILogger logger, int exitCode, string reason);
 
-    public static void Fatal(AgentLogger log, int exitCode, string message) =>
-        log.Log(AgentLogLevel.Error, Category, 1402, nameof(Fatal), $"Exiting with code {exitCode}: {message}");
+    [LoggerMessage(5003, LogLevel.Debug, "systemd watchdog enabled: pinging every {IntervalSeconds:F1} s", EventName = "WatchdogEnabled")]
+    public static partial void WatchdogEnabled(ILogger logger, double intervalSeconds);
 }

@@ -167,7 +167,8 @@ public sealed class AgentCliTests : IDisposable
         var exit = await _agent.RunAsync("run");
 
         exit.ShouldBe(ExitCodes.CredentialStoreUnreadable);
-        _agent.Error.ToString().ShouldContain(store);
+        // `run` is a service: the reason goes to its log (journald, the Event Log, the file).
+        _agent.Logs.AllText.ShouldContain(store);
         server.Requests.ShouldBeEmpty();
     }
 
@@ -178,7 +179,7 @@ public sealed class AgentCliTests : IDisposable
         _agent.WriteConfig(server.BaseAddress);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
 
-        var run = AgentCli.InvokeAsync(["run"], _agent.CreateContext(), handleTerminationSignals: false, stop.Token);
+        var run = AgentCli.InvokeAsync(["run"], _agent.CreateOptions(), handleTerminationSignals: false, stop.Token);
         // The test server speaks HTTP but not WebSocket: the agent must back off and retry, not exit.
         await WaitUntilAsync(() => _agent.Logs.AllText.Contains("Reconnecting in", StringComparison.Ordinal));
         run.IsCompleted.ShouldBeFalse();
@@ -193,9 +194,9 @@ public sealed class AgentCliTests : IDisposable
     public async Task Run_SystemPathsWithoutRoot_Exits11()
     {
         _agent.Privileged = false;
-        var context = _agent.CreateContext() with { Paths = _agent.Paths with { IsSystemWide = true } };
+        _agent.Paths = _agent.Paths with { IsSystemWide = true };
 
-        var exit = await AgentCli.InvokeAsync(["run"], context, handleTerminationSignals: false, TestContext.Current.CancellationToken);
+        var exit = await _agent.RunAsync("run");
 
         exit.ShouldBe(ExitCodes.NeedsPrivilege);
         _agent.Error.ToString().ShouldContain("root");

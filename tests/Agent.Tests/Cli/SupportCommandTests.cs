@@ -167,7 +167,7 @@ public sealed class SupportCommandTests : IDisposable
         }));
         using var ctrlC = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
 
-        var run = AgentCli.InvokeAsync(["support", "--server", server.BaseAddress.ToString(), "--code", Code], _agent.CreateContext(), handleTerminationSignals: false, ctrlC.Token);
+        var run = AgentCli.InvokeAsync(["support", "--server", server.BaseAddress.ToString(), "--code", Code], _agent.CreateOptions(), handleTerminationSignals: false, ctrlC.Token);
         await connected.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         await ctrlC.CancelAsync();
 

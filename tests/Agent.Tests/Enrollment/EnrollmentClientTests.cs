@@ -15,7 +15,7 @@ public sealed class EnrollmentClientTests
         "PC-07",
         new AgentLabels("Acme", "Phoenix", "Front desk", "workstation", ["kiosk"]));
 
-    private readonly CapturingLogSink _logs = new();
+    private readonly CapturedLogs _logs = new();
     private readonly ManualTimeProvider _time = new();
 
     [Fact]
@@ -203,7 +203,7 @@ public sealed class EnrollmentClientTests
         listener.Stop();
         using var http = new HttpClient();
 
-        var result = await new EnrollmentClient(http, _time, _logs.CreateLogger())
+        var result = await new EnrollmentClient(http, _time, _logs.For<EnrollmentClient>())
             .EnrollAsync(new Uri($"http://127.0.0.1:{port}"), Request, TestContext.Current.CancellationToken);
 
         result.ShouldBeOfType<EnrollmentResult.Unreachable>().Message.ShouldContain($"127.0.0.1:{port}");
@@ -229,7 +229,7 @@ public sealed class EnrollmentClientTests
     private Task<EnrollmentResult> EnrollAsync(TestHttpServer server, EnrollmentRequest? request = null)
     {
         var http = new HttpClient();
-        return new EnrollmentClient(http, _time, _logs.CreateLogger())
+        return new EnrollmentClient(http, _time, _logs.For<EnrollmentClient>())
             .EnrollAsync(server.BaseAddress, request ?? Request, TestContext.Current.CancellationToken);
     }
 }

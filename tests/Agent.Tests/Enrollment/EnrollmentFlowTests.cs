@@ -208,14 +208,13 @@ public sealed class EnrollmentFlowTests : IDisposable
 
     private EnrollmentFlow Flow()
     {
-        var log = _agent.Logs.CreateLogger(_time);
         return new EnrollmentFlow(
             _agent.Paths,
             new IdentityProvider(_agent.Hardware),
             identity => new IdentityKeyedProtector(identity),
-            new EnrollmentClient(_http, _time, log),
+            new EnrollmentClient(_http, _time, _agent.Logs.For<EnrollmentClient>()),
             _time,
-            log,
+            _agent.Logs.For<EnrollmentFlow>(),
             "TEST-PC",
             () => 0.5);
     }

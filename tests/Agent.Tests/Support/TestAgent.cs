@@ -1,10 +1,16 @@
 using GuruConnect.Agent.Cli;
 using GuruConnect.Agent.Config;
 using GuruConnect.Agent.Credentials;
+using GuruConnect.Agent.Hosting;
+using GuruConnect.Agent.Identity;
+using GuruConnect.Agent.Platform;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace GuruConnect.Agent.Tests.Support;
 
-/// <summary>An agent with its config and state in a temp folder, run in-process through the real CLI.</summary>
+/// <summary>An agent with its config and state in a temp folder, run in-process through the real CLI and host.</summary>
 internal sealed class TestAgent : IDisposable
 {
     private readonly TempDirectory _directory = new();
@@ -13,6 +19,7 @@ internal sealed class TestAgent : IDisposable
     {
         ConfigPath = _directory.Combine("etc", "agent.json");
         StateDirectory = _directory.Combine("state");
+        Paths = new AgentPaths(ConfigPath, StateDirectory);
     }
 
     public string ConfigPath { get; }
@@ -21,15 +28,16 @@ internal sealed class TestAgent : IDisposable
 
     public string Root => _directory.Path;
 
-    public AgentPaths Paths => new(ConfigPath, StateDirectory);
+    public AgentPaths Paths { get; set; }
 
-    public Dictionary<string, string> Environment { get; } = [];
+    /// <summary>Settings as environment variables would give them (GURUCONNECT_*).</summary>
+    public Dictionary<string, string?> Environment { get; } = [];
 
     public StringWriter Out { get; } = new();
 
     public StringWriter Error { get; } = new();
 
-    public CapturingLogSink Logs { get; } = new();
+    public CapturedLogs Logs { get; } = new();
 
     public FakeHardwareInfo Hardware { get; } = new(FakeHardwareInfo.Default.Signals);
 
@@ -37,24 +45,29 @@ internal sealed class TestAgent : IDisposable
 
     public TimeProvider Time { get; set; } = TimeProvider.System;
 
-    public AgentContext CreateContext() => new(
-        Paths,
-        Time,
-        Hardware,
-        identity => new IdentityKeyedProtector(identity),
-        () => new HttpClient { Timeout = TimeSpan.FromSeconds(10) },
-        name => Environment.GetValueOrDefault(name),
-        () => Privileged,
-        Out,
-        Error,
-        "TEST-PC",
-        () => 0.5)
+    /// <summary>More replacements, applied after the standard ones.</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; set; }
+
+    public AgentHostOptions CreateOptions() => new(Out, Error)
     {
-        LogSinks = [Logs],
+        Settings = Environment,
+        ReadEnvironment = false,
+        LogToConsole = false,
+        ConfigureLogging = logging => logging.AddProvider(Logs),
+        ConfigureServices = services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton(Paths));
+            services.Replace(ServiceDescriptor.Singleton(Time));
+            services.Replace(ServiceDescriptor.Singleton<IHardwareInfo>(Hardware));
+            services.Replace(ServiceDescriptor.Singleton(new CredentialProtection(identity => new IdentityKeyedProtector(identity))));
+            services.Replace(ServiceDescriptor.Singleton(new LocalMachine("TEST-PC", Privileged, IdentityNeedsPrivilege: OperatingSystem.IsLinux())));
+            services.Replace(ServiceDescriptor.Singleton<Random>(new FixedRandom(0.5)));
+            ConfigureServices?.Invoke(services);
+        },
     };
 
     public Task<int> RunAsync(params string[] args) =>
-        AgentCli.InvokeAsync(args, CreateContext(), handleTerminationSignals: false, TestContext.Current.CancellationToken);
+        AgentCli.InvokeAsync(args, CreateOptions(), handleTerminationSignals: false, TestContext.Current.CancellationToken);
 
     public void WriteConfig(string json)
     {

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.WebSockets;
 using GuruConnect.Agent.Inventory;
-using GuruConnect.Agent.Logging;
+using GuruConnect.Agent.Session;
 using GuruConnect.Protocol;
 using GuruConnect.Protocol.V1;
+using Microsoft.Extensions.Logging;
 
 namespace GuruConnect.Agent.Transport;
 
@@ -11,15 +12,23 @@ namespace GuruConnect.Agent.Transport;
 /// One connection to <c>/ws/agent</c>: authenticate (before the upgrade) with the machine key or a
 /// support code, say hello, report inventory, keep the heartbeat, answer the server, until the socket
 /// ends. Cancellation says goodbye (<c>Disconnect</c> and a close frame) instead of dropping the line.
-/// Screen sessions (ViewerJoined → capture) plug in at <see cref="OnViewerJoinedAsync"/>.
+/// Everything that is not transport business (viewers, input, clipboard, chat, quality, notices) goes
+/// to the connection's <see cref="IRemoteSession"/>, made by the registered
+/// <see cref="IRemoteSessionFactory"/> once the hello is out and disposed when the connection ends.
 /// An attended session passes no <paramref name="storeProvisionedKey"/>: it stores nothing.
 /// </summary>
-internal sealed class RelaySession(
-    RelayAuthentication authentication,
+/// <remarks>
+/// The remote session's <see cref="IRemoteSession.HandleAsync"/> runs on the read loop: it must hand
+/// long work (capture, encode) to its own task, or pings wait behind it. Its sends go through the same
+/// lock as the transport's own, so they may come from any task; awaiting one is the back-pressure.
+/// </remarks>
+internal sealed class LinkConnection(
+    LinkAuthentication authentication,
     IInventorySource inventory,
     Func<string, CancellationToken, Task>? storeProvisionedKey,
+    IRemoteSessionFactory sessions,
     TimeProvider time,
-    AgentLogger log,
+    ILogger log,
     string hostname,
     string agentVersion) : IDisposable
 {
@@ -32,10 +41,11 @@ internal sealed class RelaySession(
     private readonly SemaphoreSlim sendLock = new(1, 1);
     private long lastReceivedTicks;
     private string? disconnectReason;
+    private IRemoteSession? remote;
 
     public void Dispose() => sendLock.Dispose();
 
-    public async Task<SessionEnd> RunAsync(Func<CancellationToken, Task> onConnected, CancellationToken cancellationToken)
+    public async Task<LinkEnd> RunAsync(Func<CancellationToken, Task> onConnected, CancellationToken cancellationToken)
     {
         using var socket = new ClientWebSocket();
         authentication.Apply(socket.Options);
@@ -52,14 +62,14 @@ internal sealed class RelaySession(
         {
             return socket.HttpStatusCode switch
             {
-                HttpStatusCode.Unauthorized => SessionEnd.KeyRejected,
-                HttpStatusCode.Forbidden => SessionEnd.PendingApproval,
-                0 => SessionEnd.Unreachable(ex.Message),
-                var status => SessionEnd.Refused((int)status),
+                HttpStatusCode.Unauthorized => LinkEnd.KeyRejected,
+                HttpStatusCode.Forbidden => LinkEnd.PendingApproval,
+                0 => LinkEnd.Unreachable(ex.Message),
+                var status => LinkEnd.Refused((int)status),
             };
         }
 
-        TransportLog.Connected(log, authentication.Server);
+        LinkLog.Connected(log, authentication.Server);
         await onConnected(cancellationToken);
         Touch();
 
@@ -67,23 +77,26 @@ internal sealed class RelaySession(
         // goodbye needs it open. The caller's token only ends the wait below.
         using var stop = new CancellationTokenSource();
         var heartbeat = Task.CompletedTask;
-        Task<SessionEnd>? receive = null;
+        Task<LinkEnd>? receive = null;
         try
         {
             await SendAsync(socket, new Envelope { AgentHello = Hello() }, stop.Token);
             var sent = inventory.Read();
             await SendAsync(socket, new Envelope { AgentStatus = Status(sent) }, stop.Token);
+            remote = sessions.Create(new Sender(this, socket, stop.Token));
             heartbeat = HeartbeatAsync(socket, sent, stop.Token);
             receive = ReceiveLoopAsync(socket, stop.Token);
             return await receive.WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            // Stop capturing and release held input before the goodbye, not after it.
+            await DisposeRemoteAsync();
             return await SayGoodbyeAsync(socket, receive);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
-            return SessionEnd.Dropped(ex.Message);
+            return LinkEnd.Dropped(ex.Message);
         }
         finally
         {
@@ -93,14 +106,33 @@ internal sealed class RelaySession(
             {
                 await ((Task)receive).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
+
+            await DisposeRemoteAsync();
+        }
+    }
+
+    private async Task DisposeRemoteAsync()
+    {
+        if (Interlocked.Exchange(ref remote, null) is not { } session)
+        {
+            return;
+        }
+
+        try
+        {
+            await session.DisposeAsync();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LinkLog.RemoteSessionFailed(log, "dispose", ex.Message);
         }
     }
 
     /// <summary>
-    /// Spec 02 <c>Disconnect</c>: tell the server, then close with NormalClosure and wait (briefly) for its
+    /// <c>Disconnect</c> (docs/protocol.md): tell the server, then close with NormalClosure and wait (briefly) for its
     /// close frame, so the session ends now rather than after 60 s of silence.
     /// </summary>
-    private async Task<SessionEnd> SayGoodbyeAsync(ClientWebSocket socket, Task<SessionEnd>? receive)
+    private async Task<LinkEnd> SayGoodbyeAsync(ClientWebSocket socket, Task<LinkEnd>? receive)
     {
         using var timeout = new CancellationTokenSource(GoodbyeTimeout, time);
         try
@@ -117,11 +149,11 @@ internal sealed class RelaySession(
             // The line is gone or the server did not answer in time: nothing more to say.
         }
 
-        TransportLog.SaidGoodbye(log);
-        return SessionEnd.Stopped;
+        LinkLog.SaidGoodbye(log);
+        return LinkEnd.Stopped;
     }
 
-    private async Task<SessionEnd> ReceiveLoopAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    private async Task<LinkEnd> ReceiveLoopAsync(ClientWebSocket socket, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -130,7 +162,7 @@ internal sealed class RelaySession(
             {
                 if (result.Status == WebSocketReadStatus.Closed)
                 {
-                    TransportLog.Closed(log, result.CloseStatus?.ToString() ?? "dropped", result.CloseStatusDescription);
+                    LinkLog.Closed(log, result.CloseStatus?.ToString() ?? "dropped", string.IsNullOrEmpty(result.CloseStatusDescription) ? "no reason" : result.CloseStatusDescription);
                     if (socket.State == WebSocketState.CloseReceived)
                     {
                         // Answer the server's close frame, which it waits for (RFC 6455 §5.5.1).
@@ -141,14 +173,14 @@ internal sealed class RelaySession(
                     var reason = string.IsNullOrEmpty(result.CloseStatusDescription) ? disconnectReason : result.CloseStatusDescription;
                     return reason switch
                     {
-                        "superseded" => SessionEnd.Superseded,
-                        "session-ended" => SessionEnd.Ended,
-                        _ => SessionEnd.Dropped(reason ?? "closed"),
+                        "superseded" => LinkEnd.Superseded,
+                        "session-ended" => LinkEnd.Ended,
+                        _ => LinkEnd.Dropped(reason ?? "closed"),
                     };
                 }
 
                 await socket.CloseOutputAsync(WebSocketCloseStatus.InvalidMessageType, "binary protobuf only", cancellationToken);
-                return SessionEnd.Dropped(result.Status.ToString());
+                return LinkEnd.Dropped(result.Status.ToString());
             }
 
             Touch();
@@ -176,36 +208,46 @@ internal sealed class RelaySession(
         {
             case Envelope.PayloadOneofCase.Ping:
                 await SendAsync(socket, new Envelope { Pong = new Pong { Nonce = envelope.Ping.Nonce } }, cancellationToken);
-                break;
+                return;
+            case Envelope.PayloadOneofCase.Pong or Envelope.PayloadOneofCase.AgentHello or Envelope.PayloadOneofCase.AgentStatus
+                or Envelope.PayloadOneofCase.None:
+                // Liveness is any message (Touch); hello and status only ever go the other way.
+                return;
             case Envelope.PayloadOneofCase.AgentKeyProvision when storeProvisionedKey is null:
-                TransportLog.KeyProvisionIgnored(log);
-                break;
+                LinkLog.KeyProvisionIgnored(log);
+                return;
             case Envelope.PayloadOneofCase.AgentKeyProvision:
-                // Trust on first use (spec 02): the server's one-time cak_ for a bootstrap-key agent.
+                // Trust on first use (docs/protocol.md "Agent plane"): the server's one-time cak_ for a bootstrap-key agent.
                 await storeProvisionedKey(envelope.AgentKeyProvision.Key, cancellationToken);
-                TransportLog.KeyProvisioned(log);
-                break;
+                LinkLog.KeyProvisioned(log);
+                return;
             case Envelope.PayloadOneofCase.Disconnect:
                 // The close frame follows; remember why in case the line drops before it arrives.
                 disconnectReason = envelope.Disconnect.Reason;
-                break;
+                return;
             case Envelope.PayloadOneofCase.ViewerJoined:
-                await OnViewerJoinedAsync(socket, envelope.ViewerJoined, cancellationToken);
+                LinkLog.ViewerJoined(log, envelope.ViewerJoined.Username);
                 break;
             case Envelope.PayloadOneofCase.ViewerLeft:
-                TransportLog.ViewerLeft(log, envelope.ViewerLeft.Username);
+                LinkLog.ViewerLeft(log, envelope.ViewerLeft.Username);
                 break;
             case Envelope.PayloadOneofCase.SessionNotice:
-                TransportLog.Notice(log, envelope.SessionNotice.Kind.ToString(), envelope.SessionNotice.Text);
+                LinkLog.Notice(log, envelope.SessionNotice.Kind.ToString(), envelope.SessionNotice.Text);
                 break;
         }
-    }
 
-    /// <summary>Screen capture is not part of this build: the viewer is told so and sees an empty display list.</summary>
-    private async Task OnViewerJoinedAsync(ClientWebSocket socket, ViewerJoined joined, CancellationToken cancellationToken)
-    {
-        TransportLog.ViewerJoined(log, joined.Username);
-        await SendAsync(socket, new Envelope { ViewerId = joined.ViewerId, DisplayList = new DisplayList() }, cancellationToken);
+        if (remote is { } session)
+        {
+            try
+            {
+                await session.HandleAsync(envelope, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not (OperationCanceledException or WebSocketException or OutOfMemoryException))
+            {
+                // One bad message (a display that vanished, an input the OS refused) is not worth the line.
+                LinkLog.RemoteSessionFailed(log, envelope.PayloadCase.ToString(), ex.Message);
+            }
+        }
     }
 
     /// <summary>Ping every 20 s, abort after 60 s of silence, and re-send inventory when it changed.</summary>
@@ -217,7 +259,7 @@ internal sealed class RelaySession(
         {
             if (time.GetUtcNow().UtcTicks - Interlocked.Read(ref lastReceivedTicks) > ProtocolLimits.SilenceTimeout.Ticks)
             {
-                TransportLog.Silent(log);
+                LinkLog.Silent(log);
                 socket.Abort();
                 return;
             }
@@ -259,6 +301,28 @@ internal sealed class RelaySession(
         finally
         {
             sendLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// The remote session's way out: the transport's own send lock, so any task may call it. Waiting
+    /// for the lock honours the caller's token; the write itself runs under the connection's, because
+    /// cancelling a WebSocket write aborts the socket.
+    /// </summary>
+    private sealed class Sender(LinkConnection owner, WebSocket socket, CancellationToken connection) : IEnvelopeSender
+    {
+        public async ValueTask SendAsync(Envelope envelope, CancellationToken cancellationToken)
+        {
+            await owner.sendLock.WaitAsync(cancellationToken);
+            try
+            {
+                connection.ThrowIfCancellationRequested();
+                await Frames.SendAsync(socket, envelope, connection);
+            }
+            finally
+            {
+                owner.sendLock.Release();
+            }
         }
     }
 

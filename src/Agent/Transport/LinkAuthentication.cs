@@ -11,7 +11,7 @@ namespace GuruConnect.Agent.Transport;
 /// </summary>
 /// <param name="Server">The server's base URL.</param>
 /// <param name="Identity">The machine identity for <c>AgentHello</c>; null sends an empty uid.</param>
-internal abstract record RelayAuthentication(Uri Server, MachineIdentity? Identity)
+internal abstract record LinkAuthentication(Uri Server, MachineIdentity? Identity)
 {
     public abstract Uri Endpoint { get; }
 
@@ -28,7 +28,7 @@ internal abstract record RelayAuthentication(Uri Server, MachineIdentity? Identi
     }
 
     /// <summary>Managed: <c>Authorization: Bearer cak_…</c>.</summary>
-    public sealed record MachineKey(AgentCredentials Credentials) : RelayAuthentication(Credentials.Server, Credentials.Identity)
+    public sealed record MachineKey(AgentCredentials Credentials) : LinkAuthentication(Credentials.Server, Credentials.Identity)
     {
         public override Uri Endpoint => AgentEndpoint(Server);
 
@@ -39,7 +39,7 @@ internal abstract record RelayAuthentication(Uri Server, MachineIdentity? Identi
     }
 
     /// <summary>Attended: <c>?supportCode=123456</c>, no Authorization header. The server consumes the code on the upgrade.</summary>
-    public sealed record SupportCode(Uri Server, string Code, MachineIdentity? Identity) : RelayAuthentication(Server, Identity)
+    public sealed record SupportCode(Uri Server, string Code, MachineIdentity? Identity) : LinkAuthentication(Server, Identity)
     {
         public override Uri Endpoint => new UriBuilder(AgentEndpoint(Server)) { Query = "supportCode=" + Uri.EscapeDataString(Code) }.Uri;
 

@@ -7,7 +7,7 @@ namespace GuruConnect.Agent.Transport;
 /// machine key, serve sessions, reconnect with <see cref="Retry.Backoff"/>. Returns when its token
 /// is cancelled, or when the server refuses the key (the caller then deletes it and re-enrolls).
 /// </summary>
-internal interface IAgentConnection
+internal interface IAgentLink
 {
-    Task<ConnectionOutcome> RunAsync(AgentCredentials credentials, CancellationToken cancellationToken);
+    Task<LinkOutcome> RunAsync(AgentCredentials credentials, CancellationToken cancellationToken);
 }

@@ -1,6 +1,6 @@
 namespace GuruConnect.Agent.Transport;
 
-internal enum ConnectionOutcome
+internal enum LinkOutcome
 {
     /// <summary>Cancelled: the service is stopping.</summary>
     Stopped,
