@@ -1,0 +1,203 @@
+using System.Buffers;
+
+namespace GuruConnect.Agent.Streaming;
+
+/// <summary>
+/// The agent's copy of one display as the viewers were last told it ("the reference"), and what the
+/// latest capture changed. Shared by every viewer of the display; each viewer keeps its own dirty
+/// map on top (<see cref="ViewerStream"/>), so one capture and one compare serve them all.
+/// </summary>
+internal sealed class DisplayStream : IDisposable
+{
+    /// <summary>Below this many changed tiles a scroll search costs more than it saves.</summary>
+    public const int ScrollSearchMinimumTiles = 6;
+
+    private readonly ScrollDetector scroll = new();
+    private readonly TileMap candidates;
+    private byte[] reference = [];
+
+    public DisplayStream(uint id, int width, int height)
+    {
+        Id = id;
+        Width = width;
+        Height = height;
+        Stride = width * 4;
+        Changed = new TileMap(width, height);
+        ChangedWithoutMove = new TileMap(width, height);
+        candidates = new TileMap(width, height);
+        reference = ArrayPool<byte>.Shared.Rent(Stride * height);
+    }
+
+    public uint Id { get; }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    public int Stride { get; }
+
+    /// <summary>Counts captures that changed something; an encoded tile is valid for one generation.</summary>
+    public long Generation { get; private set; }
+
+    public bool HasReference { get; private set; }
+
+    /// <summary>Tiles the latest capture changed, after <see cref="Move"/> is applied.</summary>
+    public TileMap Changed { get; }
+
+    /// <summary>Tiles the latest capture changed measured against the reference before the move (a superset).</summary>
+    public TileMap ChangedWithoutMove { get; }
+
+    /// <summary>The scroll the latest capture showed, valid for a viewer that was up to date before it.</summary>
+    public ScrollMove? Move { get; private set; }
+
+    public ReadOnlySpan<byte> Pixels => reference.AsSpan(0, Stride * Height);
+
+    public bool SameSize(CapturedFrame frame) => frame.Width == Width && frame.Height == Height;
+
+    /// <summary>
+    /// Compares <paramref name="frame"/> with the reference, finds a scroll when much changed, and
+    /// brings the reference up to date. Returns whether anything changed.
+    /// </summary>
+    public bool Ingest(CapturedFrame frame, bool detectScroll)
+    {
+        if (!SameSize(frame))
+            throw new ArgumentException("the frame is not this display's size", nameof(frame));
+        Changed.Clear();
+        ChangedWithoutMove.Clear();
+        Move = null;
+        if (!HasReference)
+        {
+            for (var y = 0; y < Height; y++)
+                frame.Row(y).CopyTo(reference.AsSpan(y * Stride, Stride));
+            HasReference = true;
+            Changed.SetAll();
+            ChangedWithoutMove.SetAll();
+            Generation++;
+            return true;
+        }
+
+        candidates.Clear();
+        if (frame.DamageKnown)
+        {
+            foreach (var rect in frame.Damage)
+                candidates.SetRect(rect);
+            if (candidates.IsEmpty)
+                return false;
+        }
+        else
+        {
+            candidates.SetAll();
+        }
+
+        Compare(frame, candidates, Changed);
+        if (Changed.IsEmpty)
+            return false;
+        ChangedWithoutMove.CopyFrom(Changed);
+
+        if (detectScroll && Changed.Count >= ScrollSearchMinimumTiles)
+        {
+            var band = Changed.Bounds();
+            var move = scroll.Detect(Pixels, Stride, frame, band);
+            if (move is { } m)
+            {
+                ApplyMove(m);
+                Move = m;
+                // Only tiles inside the band can differ from the moved reference.
+                candidates.Clear();
+                candidates.SetRect(band);
+                Changed.Clear();
+                Compare(frame, candidates, Changed);
+            }
+        }
+
+        CopyTiles(frame, Changed);
+        Generation++;
+        return true;
+    }
+
+    /// <summary>Forgets the reference, so the next capture is a keyframe for everybody.</summary>
+    public void Reset() => HasReference = false;
+
+    public void Dispose()
+    {
+        scroll.Dispose();
+        if (reference.Length > 0)
+            ArrayPool<byte>.Shared.Return(reference);
+        reference = [];
+    }
+
+    /// <summary>
+    /// Sets <paramref name="changed"/> for every candidate tile whose pixels differ. Rows are compared
+    /// across the whole candidate span of a tile row first (one vectorised compare per row), tiles only
+    /// for rows that differ.
+    /// </summary>
+    private void Compare(CapturedFrame frame, TileMap candidates, TileMap changed)
+    {
+        for (var row = 0; row < candidates.Rows; row++)
+        {
+            int first = -1, last = -1;
+            for (var column = 0; column < candidates.Columns; column++)
+            {
+                if (!candidates[column, row])
+                    continue;
+                if (first < 0)
+                    first = column;
+                last = column;
+            }
+
+            if (first < 0)
+                continue;
+            var x0 = first * TileMap.TileSize * 4;
+            var x1 = Math.Min((last + 1) * TileMap.TileSize, Width) * 4;
+            var y0 = row * TileMap.TileSize;
+            var y1 = Math.Min(y0 + TileMap.TileSize, Height);
+            for (var y = y0; y < y1; y++)
+            {
+                var now = frame.Pixels.Slice((y * frame.Stride) + x0, x1 - x0);
+                var before = reference.AsSpan((y * Stride) + x0, x1 - x0);
+                if (now.SequenceEqual(before))
+                    continue;
+                for (var column = first; column <= last; column++)
+                {
+                    if (!candidates[column, row] || changed[column, row])
+                        continue;
+                    var offset = (column - first) * TileMap.TileSize * 4;
+                    var length = Math.Min(TileMap.TileSize * 4, now.Length - offset);
+                    if (!now.Slice(offset, length).SequenceEqual(before.Slice(offset, length)))
+                        changed.Set(column, row);
+                }
+            }
+        }
+    }
+
+    private void CopyTiles(CapturedFrame frame, TileMap tiles)
+    {
+        for (var row = 0; row < tiles.Rows; row++)
+        {
+            for (var column = 0; column < tiles.Columns; column++)
+            {
+                if (!tiles[column, row])
+                    continue;
+                var rect = tiles.TileRect(column, row);
+                for (var y = rect.Y; y < rect.Bottom; y++)
+                {
+                    frame.Pixels.Slice((y * frame.Stride) + (rect.X * 4), rect.Width * 4)
+                        .CopyTo(reference.AsSpan((y * Stride) + (rect.X * 4)));
+                }
+            }
+        }
+    }
+
+    /// <summary>Moves rows of the reference as the viewer will (memmove order, so overlap is safe).</summary>
+    private void ApplyMove(ScrollMove move)
+    {
+        var shift = move.SourceY - move.Y;
+        var bytes = move.Width * 4;
+        for (var i = 0; i < move.Height; i++)
+        {
+            var r = shift > 0 ? i : move.Height - 1 - i;
+            var from = reference.AsSpan(((move.SourceY + r) * Stride) + (move.SourceX * 4), bytes);
+            from.CopyTo(reference.AsSpan(((move.Y + r) * Stride) + (move.X * 4), bytes));
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using GuruConnect.Protocol.V1;
+
+namespace GuruConnect.Agent.Streaming;
+
+/// <summary>
+/// The OS seam for the screen: the monitors and a capture of one of them. Implementations live in
+/// Platform/Linux/X11 and Platform/Windows/Capture; tests use an in-memory source. Called from one
+/// thread at a time (the session's pump).
+/// </summary>
+internal interface IScreenSource : IDisposable
+{
+    /// <summary>The monitors now, in the order a viewer lists them; the first primary one is the default.</summary>
+    IReadOnlyList<DisplayInfo> GetDisplays();
+
+    /// <summary>
+    /// Captures display <paramref name="displayId"/>. An empty frame means it is gone or cannot be
+    /// read right now (e.g. a secure desktop): the caller skips it this round.
+    /// </summary>
+    CapturedFrame Capture(uint displayId);
+}

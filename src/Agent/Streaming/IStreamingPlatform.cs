@@ -1,0 +1,12 @@
+namespace GuruConnect.Agent.Streaming;
+
+/// <summary>Opens the OS pieces a screen session needs, when the first viewer joins.</summary>
+internal interface IStreamingPlatform
+{
+    IScreenSource OpenScreen();
+
+    IInputInjector OpenInput();
+
+    /// <summary>The text clipboard, or null where it is not available.</summary>
+    IClipboard? OpenClipboard();
+}

@@ -1,0 +1,254 @@
+using GuruConnect.Agent.Session;
+using GuruConnect.Protocol.V1;
+
+namespace GuruConnect.Agent.Streaming;
+
+/// <summary>
+/// The streaming <see cref="IRemoteSession"/> of one agent connection. Viewer messages change the
+/// <see cref="StreamPump"/> under a lock and wake the pump loop; the loop builds frames under the lock
+/// and sends them outside it, awaiting each send (the back-pressure: frames are never queued here).
+/// Input goes straight to the injector so it never waits behind an encode. The OS is opened when the
+/// first viewer joins and closed when the last one leaves.
+/// </summary>
+internal sealed class ScreenSession(IEnvelopeSender sender, IStreamingPlatform platform, TimeProvider time) : IRemoteSession
+{
+    /// <summary>Clipboard text larger than this is not synced (the protocol's limit).</summary>
+    public const int MaxClipboardChars = 1024 * 1024;
+
+    private readonly Lock gate = new();
+    private readonly List<Envelope> outbox = [];
+    private TaskCompletionSource wakeup = NewSignal();
+    private StreamPump? pump;
+    private IScreenSource? screen;
+    private IInputInjector? injector;
+    private InputTranslator? input;
+    private IClipboard? clipboard;
+    private string? lastClipboard;
+    private string? controller;
+    private CancellationTokenSource? loopStop;
+    private Task loop = Task.CompletedTask;
+
+    public async ValueTask HandleAsync(Envelope envelope, CancellationToken cancellationToken)
+    {
+        var viewerId = envelope.ViewerId;
+        switch (envelope.PayloadCase)
+        {
+            case Envelope.PayloadOneofCase.ViewerJoined:
+                await JoinAsync(string.IsNullOrEmpty(viewerId) ? envelope.ViewerJoined.ViewerId : viewerId, cancellationToken);
+                break;
+            case Envelope.PayloadOneofCase.ViewerLeft:
+                await LeaveAsync(string.IsNullOrEmpty(viewerId) ? envelope.ViewerLeft.ViewerId : viewerId);
+                break;
+            case Envelope.PayloadOneofCase.FrameAck:
+                Change(p => p.Ack(viewerId, envelope.FrameAck.Seq));
+                break;
+            case Envelope.PayloadOneofCase.QualityRequest:
+                Change(p => p.SetQuality(viewerId, envelope.QualityRequest));
+                break;
+            case Envelope.PayloadOneofCase.SelectDisplay:
+                Change(p => p.Select(viewerId, envelope.SelectDisplay.Id));
+                break;
+            case Envelope.PayloadOneofCase.SelectAllDisplays:
+                Change(p => p.Select(viewerId, null));
+                break;
+            case Envelope.PayloadOneofCase.KeyframeRequest:
+                Change(p => p.RequestKeyframe(viewerId));
+                break;
+            case Envelope.PayloadOneofCase.MouseInput:
+                input?.Mouse(envelope.MouseInput);
+                break;
+            case Envelope.PayloadOneofCase.KeyInput:
+                input?.Key(envelope.KeyInput);
+                break;
+            case Envelope.PayloadOneofCase.InputControlState:
+                ControllerChanged(envelope.InputControlState.ControllerViewerId);
+                break;
+            case Envelope.PayloadOneofCase.ClipboardText:
+                SetClipboard(envelope.ClipboardText.Text);
+                break;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+    }
+
+    private async Task JoinAsync(string viewerId, CancellationToken cancellationToken)
+    {
+        Envelope list;
+        lock (gate)
+        {
+            if (pump is null)
+            {
+                screen = platform.OpenScreen();
+                injector = platform.OpenInput();
+                input = new InputTranslator(injector);
+                clipboard = platform.OpenClipboard();
+                if (clipboard is not null)
+                    clipboard.Changed += OnLocalClipboard;
+                pump = new StreamPump(screen, time);
+                loopStop = new CancellationTokenSource();
+                loop = Task.Run(() => RunAsync(loopStop.Token), CancellationToken.None);
+            }
+
+            list = pump.Join(viewerId);
+        }
+
+        // The display list goes before the keyframe the next round builds (docs/protocol.md).
+        await sender.SendAsync(list, cancellationToken);
+        Wake();
+    }
+
+    private async Task LeaveAsync(string viewerId)
+    {
+        bool last;
+        lock (gate)
+        {
+            if (pump is null)
+                return;
+            pump.Leave(viewerId);
+            last = pump.ViewerCount == 0;
+            if (viewerId == controller || last)
+                input?.ReleaseAll();
+        }
+
+        if (last)
+            await StopAsync();
+    }
+
+    private void ControllerChanged(string newController)
+    {
+        lock (gate)
+        {
+            if (controller is not null && controller != newController)
+                input?.ReleaseAll();
+            controller = string.IsNullOrEmpty(newController) ? null : newController;
+        }
+    }
+
+    private void Change(Action<StreamPump> change)
+    {
+        lock (gate)
+        {
+            if (pump is null)
+                return;
+            change(pump);
+        }
+
+        Wake();
+    }
+
+    private void SetClipboard(string text)
+    {
+        if (text.Length > MaxClipboardChars)
+            return;
+        lock (gate)
+        {
+            if (clipboard is null)
+                return;
+            lastClipboard = text;
+            clipboard.SetText(text);
+        }
+    }
+
+    private void OnLocalClipboard(string text)
+    {
+        lock (gate)
+        {
+            // Our own SetText echoing back is not news.
+            if (pump is null || text.Length > MaxClipboardChars || text == lastClipboard)
+                return;
+            lastClipboard = text;
+        }
+
+        _ = SendQuietlyAsync(new Envelope { ClipboardText = new ClipboardText { Text = text } });
+    }
+
+    private async Task SendQuietlyAsync(Envelope envelope)
+    {
+        try
+        {
+            await sender.SendAsync(envelope, loopStop?.Token ?? CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // The connection is going away; the session ends with it.
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                TimeSpan? wait;
+                Task woken;
+                lock (gate)
+                {
+                    if (wakeup.Task.IsCompleted)
+                        wakeup = NewSignal();
+                    woken = wakeup.Task;
+                    if (pump is null)
+                        return;
+                    outbox.Clear();
+                    pump.Pump(outbox);
+                    wait = pump.NextWake();
+                }
+
+                foreach (var envelope in outbox)
+                    await sender.SendAsync(envelope, cancellationToken);
+                if (wait == TimeSpan.Zero)
+                    continue;
+                await Task.WhenAny(woken, Task.Delay(wait ?? Timeout.InfiniteTimeSpan, time, cancellationToken));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void Wake()
+    {
+        lock (gate)
+            wakeup.TrySetResult();
+    }
+
+    private async Task StopAsync()
+    {
+        CancellationTokenSource? stop;
+        lock (gate)
+        {
+            stop = loopStop;
+            loopStop = null;
+        }
+
+        if (stop is null)
+            return;
+        await stop.CancelAsync();
+        try
+        {
+            await loop;
+        }
+        catch (Exception)
+        {
+            // A send that failed because the connection closed: nothing left to stream to.
+        }
+
+        stop.Dispose();
+        lock (gate)
+        {
+            input?.ReleaseAll();
+            if (clipboard is not null)
+                clipboard.Changed -= OnLocalClipboard;
+            clipboard?.Dispose();
+            injector?.Dispose();
+            pump?.Dispose();
+            screen?.Dispose();
+            (clipboard, injector, input, pump, screen, controller) = (null, null, null, null, null, null);
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

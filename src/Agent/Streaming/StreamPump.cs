@@ -1,0 +1,283 @@
+using Google.Protobuf;
+using GuruConnect.Protocol.V1;
+
+namespace GuruConnect.Agent.Streaming;
+
+/// <summary>
+/// The platform-neutral heart of a screen session, single-threaded: viewers join, ack, pick displays
+/// and quality; <see cref="Pump"/> captures the displays that a ready viewer needs, folds the changes
+/// into every viewer's dirty map and builds one frame per ready viewer and display. A viewer is ready
+/// when it has fewer than <see cref="MaxInFlight"/> frames unacknowledged and its frame interval has
+/// passed; otherwise its changes accumulate and it is skipped (docs/agent.md "Session loop").
+/// </summary>
+internal sealed class StreamPump(IScreenSource source, TimeProvider time) : IDisposable
+{
+    public const int MaxInFlight = 3;
+
+    private readonly Dictionary<string, ViewerStream> viewers = new(StringComparer.Ordinal);
+    private readonly Dictionary<uint, DisplayEntry> displays = [];
+    private readonly List<ViewerStream> ready = [];
+    private readonly List<EncodedTile> tiles = new(512);
+    private IReadOnlyList<DisplayInfo> layout = [];
+    private long pumpCount;
+
+    public int ViewerCount => viewers.Count;
+
+    public IReadOnlyList<DisplayInfo> Layout => layout;
+
+    public ViewerStream? Viewer(string viewerId) => viewers.GetValueOrDefault(viewerId);
+
+    /// <summary>A viewer joined: it gets the display list now and a keyframe of the primary display next.</summary>
+    public Envelope Join(string viewerId)
+    {
+        layout = source.GetDisplays();
+        if (viewers.Remove(viewerId, out var old))
+            Release(old);
+        var viewer = new ViewerStream(viewerId);
+        viewers.Add(viewerId, viewer);
+        var primary = layout.FirstOrDefault(d => d.Primary) ?? (layout.Count > 0 ? layout[0] : null);
+        if (primary is not null)
+            Watch(viewer, [primary]);
+        var list = new DisplayList();
+        list.Displays.Add(layout);
+        return new Envelope { ViewerId = viewerId, DisplayList = list };
+    }
+
+    public void Leave(string viewerId)
+    {
+        if (viewers.Remove(viewerId, out var viewer))
+            Release(viewer);
+    }
+
+    public void Ack(string viewerId, ulong sequence) => Viewer(viewerId)?.Ack(sequence);
+
+    public void SetQuality(string viewerId, QualityRequest request) => Viewer(viewerId)?.Apply(request);
+
+    /// <summary>Streams one display (or, with null, all) to the viewer, starting with a keyframe.</summary>
+    public void Select(string viewerId, uint? displayId)
+    {
+        if (Viewer(viewerId) is not { } viewer)
+            return;
+        layout = source.GetDisplays();
+        var chosen = displayId is { } id ? layout.Where(d => d.Id == id).ToArray() : [.. layout];
+        if (chosen.Length == 0)
+            return;
+        Release(viewer);
+        Watch(viewer, chosen);
+    }
+
+    public void RequestKeyframe(string viewerId)
+    {
+        if (Viewer(viewerId) is not { } viewer)
+            return;
+        foreach (var view in viewer.Displays)
+        {
+            view.KeyframePending = true;
+            view.PendingMove = null;
+        }
+    }
+
+    /// <summary>
+    /// How long until a viewer may be sent a frame; null when every viewer waits for an ack (or
+    /// there are none): an ack wakes the loop then.
+    /// </summary>
+    public TimeSpan? NextWake()
+    {
+        var now = time.GetTimestamp();
+        TimeSpan? wait = null;
+        foreach (var viewer in viewers.Values)
+        {
+            if (viewer.InFlight >= MaxInFlight)
+                continue;
+            var due = viewer.NextDue <= now ? TimeSpan.Zero : time.GetElapsedTime(now, viewer.NextDue);
+            wait = wait is { } w && w < due ? w : due;
+        }
+
+        return wait;
+    }
+
+    /// <summary>
+    /// One round: capture what ready viewers need and append their frames to <paramref name="output"/>.
+    /// The envelopes (and the tile bytes they point into) are valid until the next call.
+    /// </summary>
+    public void Pump(List<Envelope> output)
+    {
+        var now = time.GetTimestamp();
+        pumpCount++;
+        ready.Clear();
+        foreach (var viewer in viewers.Values)
+        {
+            if (viewer.InFlight < MaxInFlight && viewer.NextDue <= now)
+                ready.Add(viewer);
+            else
+                viewer.Skipped++;
+        }
+
+        if (ready.Count == 0)
+            return;
+
+        foreach (var viewer in ready)
+        {
+            foreach (var view in viewer.Displays)
+                Capture(displays[view.Display.Id]);
+        }
+
+        foreach (var viewer in ready)
+        {
+            foreach (var view in viewer.Displays)
+            {
+                if (view.HasWork && view.Display.HasReference)
+                    output.Add(BuildFrame(viewer, view));
+            }
+
+            // An idle screen sends nothing; either way the viewer's next look is one frame interval on.
+            viewer.NextDue = now + (long)(viewer.FrameInterval.TotalSeconds * time.TimestampFrequency);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var entry in displays.Values)
+            entry.Dispose();
+        displays.Clear();
+        viewers.Clear();
+    }
+
+    private void Capture(DisplayEntry entry)
+    {
+        if (entry.CapturedAt == pumpCount)
+            return;
+        entry.CapturedAt = pumpCount;
+        var frame = source.Capture(entry.Info.Id);
+        if (frame.IsEmpty)
+            return;
+        if (!entry.Stream.SameSize(frame))
+        {
+            // Resolution changed: a new reference, and every viewer of it starts over with a keyframe.
+            entry.Resize(frame.Width, frame.Height);
+            foreach (var viewer in viewers.Values)
+            {
+                for (var i = 0; i < viewer.Displays.Count; i++)
+                {
+                    if (viewer.Displays[i].Display.Id == entry.Info.Id)
+                        viewer.Displays[i] = new ViewerDisplay(entry.Stream);
+                }
+            }
+        }
+
+        if (!entry.Stream.Ingest(frame, detectScroll: true))
+            return;
+        foreach (var viewer in viewers.Values)
+        {
+            foreach (var view in viewer.Displays)
+            {
+                if (view.Display == entry.Stream)
+                    view.Absorb();
+            }
+        }
+    }
+
+    private Envelope BuildFrame(ViewerStream viewer, ViewerDisplay view)
+    {
+        var display = view.Display;
+        var keyframe = view.KeyframePending;
+        var frame = new VideoFrame
+        {
+            DisplayId = display.Id,
+            Seq = viewer.NextSequence(),
+            Width = (uint)display.Width,
+            Height = (uint)display.Height,
+            Keyframe = keyframe,
+        };
+        if (keyframe)
+        {
+            view.Dirty.SetAll();
+            view.PendingMove = null;
+        }
+        else if (view.PendingMove is { } move)
+        {
+            frame.Tiles.Add(new Tile
+            {
+                X = (uint)move.X,
+                Y = (uint)move.Y,
+                W = (uint)move.Width,
+                H = (uint)move.Height,
+                Encoding = TileEncoding.CopyRect,
+                SrcX = (uint)move.SourceX,
+                SrcY = (uint)move.SourceY,
+            });
+        }
+
+        tiles.Clear();
+        displays[display.Id].Encoder.Encode(display, view.Dirty, tiles);
+        foreach (var tile in tiles)
+        {
+            frame.Tiles.Add(new Tile
+            {
+                X = (uint)tile.X,
+                Y = (uint)tile.Y,
+                W = (uint)tile.Width,
+                H = (uint)tile.Height,
+                Encoding = tile.Encoding,
+                Data = UnsafeByteOperations.UnsafeWrap(tile.Data),
+            });
+        }
+
+        view.Dirty.Clear();
+        view.PendingMove = null;
+        view.KeyframePending = false;
+        return new Envelope { ViewerId = viewer.Id, VideoFrame = frame };
+    }
+
+    private void Watch(ViewerStream viewer, IEnumerable<DisplayInfo> chosen)
+    {
+        foreach (var info in chosen)
+        {
+            if (!displays.TryGetValue(info.Id, out var entry))
+            {
+                entry = new DisplayEntry(info);
+                displays.Add(info.Id, entry);
+            }
+
+            viewer.Displays.Add(new ViewerDisplay(entry.Stream));
+        }
+    }
+
+    /// <summary>Drops the viewer's displays; a display nobody watches any more stops being captured.</summary>
+    private void Release(ViewerStream viewer)
+    {
+        viewer.Displays.Clear();
+        foreach (var (id, entry) in displays.ToArray())
+        {
+            if (!viewers.Values.Any(v => v.Displays.Any(d => d.Display.Id == id)))
+            {
+                entry.Dispose();
+                displays.Remove(id);
+            }
+        }
+    }
+
+    private sealed class DisplayEntry(DisplayInfo info) : IDisposable
+    {
+        public DisplayInfo Info { get; } = info;
+
+        public DisplayStream Stream { get; private set; } = new(info.Id, (int)info.Width, (int)info.Height);
+
+        public TileEncoder Encoder { get; private set; } = new();
+
+        public long CapturedAt { get; set; }
+
+        public void Resize(int width, int height)
+        {
+            Dispose();
+            Stream = new DisplayStream(Info.Id, width, height);
+            Encoder = new TileEncoder();
+        }
+
+        public void Dispose()
+        {
+            Stream.Dispose();
+            Encoder.Dispose();
+        }
+    }
+}

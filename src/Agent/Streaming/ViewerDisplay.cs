@@ -1,0 +1,43 @@
+namespace GuruConnect.Agent.Streaming;
+
+/// <summary>
+/// What one viewer still lacks of one display: the tiles that changed since the last frame it was
+/// sent, merged over every capture it skipped, plus at most one pending scroll. A viewer that does not
+/// ack is never sent a queue of frames; when it acks, one frame of its dirty tiles brings it up to date.
+/// </summary>
+internal sealed class ViewerDisplay(DisplayStream display)
+{
+    public DisplayStream Display { get; } = display;
+
+    public TileMap Dirty { get; } = new(display.Width, display.Height);
+
+    /// <summary>A scroll to send first: only set while the viewer was up to date when it happened.</summary>
+    public ScrollMove? PendingMove { get; set; }
+
+    public bool KeyframePending { get; set; } = true;
+
+    public bool HasWork => KeyframePending || PendingMove is not null || !Dirty.IsEmpty;
+
+    /// <summary>Folds the display's latest capture into what this viewer lacks.</summary>
+    public void Absorb()
+    {
+        if (KeyframePending)
+            return;
+        if (Dirty.IsEmpty && PendingMove is null && Display.Move is { } move)
+        {
+            // Up to date before the scroll: the viewer's canvas is the reference the move was found on.
+            PendingMove = move;
+            Dirty.CopyFrom(Display.Changed);
+            return;
+        }
+
+        if (PendingMove is { } pending)
+        {
+            // The viewer never got that move; what it covered is now simply dirty.
+            Dirty.SetRect(pending.Destination);
+            PendingMove = null;
+        }
+
+        Dirty.UnionWith(Display.ChangedWithoutMove);
+    }
+}

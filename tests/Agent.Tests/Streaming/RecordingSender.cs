@@ -1,0 +1,48 @@
+using GuruConnect.Agent.Session;
+using GuruConnect.Protocol.V1;
+
+namespace GuruConnect.Agent.Tests.Streaming;
+
+/// <summary>Collects what a session sends, serialised and parsed back as the relay would deliver it.</summary>
+internal sealed class RecordingSender : IEnvelopeSender
+{
+    private readonly Lock gate = new();
+    private readonly List<Envelope> sent = [];
+    private readonly SemaphoreSlim arrived = new(0);
+
+    public IReadOnlyList<Envelope> Sent
+    {
+        get
+        {
+            lock (gate)
+                return [.. sent];
+        }
+    }
+
+    public ValueTask SendAsync(Envelope envelope, CancellationToken cancellationToken)
+    {
+        var copy = Envelope.Parser.ParseFrom(Google.Protobuf.MessageExtensions.ToByteArray(envelope));
+        lock (gate)
+            sent.Add(copy);
+        arrived.Release();
+        return ValueTask.CompletedTask;
+    }
+
+    public async Task<Envelope> NextAsync(Func<Envelope, bool> match, int skip = 0)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var seen = 0;
+        while (true)
+        {
+            lock (gate)
+            {
+                var found = sent.Where(match).Skip(skip).FirstOrDefault();
+                if (found is not null)
+                    return found;
+                seen = sent.Count;
+            }
+
+            await arrived.WaitAsync(timeout.Token);
+        }
+    }
+}
