@@ -7,6 +7,7 @@ using GuruConnect.Server.Health;
 using GuruConnect.Server.Machines;
 using GuruConnect.Server.Observability;
 using GuruConnect.Server.Relay;
+using GuruConnect.Server.Releases;
 using GuruConnect.Server.Sessions;
 using GuruConnect.Server.Sites;
 using GuruConnect.Server.SupportCodes;
@@ -45,6 +46,7 @@ public static class ServerApp
         builder.Services.AddMachines();                                        // Machines/: stores, search, presence
         builder.Services.AddEnrollment();                                      // Enrollment/ + Sites/: keys, verified-key cache, limits
         builder.Services.AddSupportCodes();                                   // SupportCodes/: 6-digit attended-session codes, per-IP guard
+        builder.Services.AddReleases();                                        // Releases/: downloads, versions, changelog, /support, site installers
         builder.Services.AddRelay();                                           // Relay/ + Sessions/: session registry, WebSocket planes, reaper
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<AuditQuery>();
@@ -80,6 +82,7 @@ public static class ServerApp
         app.MapMachinesApi();
         app.MapSupportCodesApi();                                              // SupportCodes/: create, list, cancel, public validate
         app.MapSessionsApi();                                                  // Sessions/: list, viewer tokens, end, events
+        app.MapReleasesApi();                                                  // Releases/: /download/*, /api/version, /api/releases, /api/changelog, /support
         app.MapRelay();                                                        // Relay/: /ws/agent and /ws/viewer
         // The console is a single-page app: unknown non-API GETs get its index.html; /api never does; a path with a file
         // extension ("nonfile") falls through to the static files, so the built console's /assets/*.js are served.

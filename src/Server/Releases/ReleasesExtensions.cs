@@ -1,0 +1,13 @@
+namespace GuruConnect.Server.Releases;
+
+internal static class ReleasesExtensions
+{
+    /// <summary>Releases/: the downloads folder, versions, changelog, the /support page and per-site installers.</summary>
+    public static IServiceCollection AddReleases(this IServiceCollection services)
+    {
+        services.AddOptions<ReleaseOptions>().BindConfiguration(ReleaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ReleaseCatalog>();
+        services.AddSingleton<Changelog>();
+        return services;
+    }
+}
