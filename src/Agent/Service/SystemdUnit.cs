@@ -3,13 +3,16 @@ using GuruConnect.Agent.Config;
 
 namespace GuruConnect.Agent.Service;
 
-/// <summary>The <c>guruconnect-agent.service</c> unit (spec 03 "Run modes"), as a pure function of its inputs.</summary>
+/// <summary>The <c>guruconnect-agent.service</c> unit (docs/agent.md "Run modes"), as a pure function of its inputs.</summary>
 internal static class SystemdUnit
 {
     public const string UnitName = "guruconnect-agent.service";
     public const string DefaultDirectory = "/etc/systemd/system";
     public const string DirectoryVariable = "GURUCONNECT_SYSTEMD_DIR";
     public const string SkipSystemctlVariable = "GURUCONNECT_SKIP_SYSTEMCTL";
+
+    /// <summary>A hung agent is restarted after this long without a watchdog ping.</summary>
+    public static readonly TimeSpan WatchdogTimeout = TimeSpan.FromSeconds(60);
 
     public static string Render(IReadOnlyList<string> command, AgentPaths paths)
     {
@@ -23,7 +26,11 @@ internal static class SystemdUnit
             After=network-online.target
 
             [Service]
-            Type=simple
+            # Microsoft.Extensions.Hosting.Systemd: READY=1 once the host has started, STOPPING=1 on
+            # SIGTERM, and a WATCHDOG=1 ping every WatchdogSec / 2 (Platform/Linux/SystemdWatchdog.cs).
+            Type=notify
+            NotifyAccess=main
+            WatchdogSec={(int)WatchdogTimeout.TotalSeconds}
             ExecStart={execStart}
             Restart=always
             RestartSec=5

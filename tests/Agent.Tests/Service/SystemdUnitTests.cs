@@ -13,7 +13,9 @@ public sealed class SystemdUnitTests
         var unit = SystemdUnit.Render(["/opt/guruconnect/guruconnect-agent"], Defaults);
 
         var lines = unit.Split('\n');
-        lines.ShouldContain("Type=simple");
+        lines.ShouldContain("Type=notify");
+        lines.ShouldContain("NotifyAccess=main");
+        lines.ShouldContain("WatchdogSec=60");
         lines.ShouldContain("ExecStart=/opt/guruconnect/guruconnect-agent run");
         lines.ShouldContain("Restart=always");
         lines.ShouldContain("RestartSec=5");

@@ -4,8 +4,10 @@ using System.Runtime.Versioning;
 namespace GuruConnect.Agent.Platform.Windows;
 
 /// <summary>
-/// The few advapi32 service-control-manager calls the agent needs (winsvc.h). Hand-written:
-/// Microsoft.Extensions.Hosting.WindowsServices and ServiceController are not installable here.
+/// The advapi32 calls <c>install</c> / <c>uninstall</c> need (winsvc.h): create, configure (recovery
+/// actions, description), start, stop and delete the service. Running under the SCM is
+/// Microsoft.Extensions.Hosting.WindowsServices' job; no served library creates a service with
+/// recovery actions (System.ServiceProcess.ServiceController only controls existing ones).
 /// </summary>
 [SupportedOSPlatform("windows")]
 internal static unsafe partial class ServiceNative
@@ -22,23 +24,13 @@ internal static unsafe partial class ServiceNative
     public const uint ServiceConfigFailureActionsFlag = 4;
 
     public const uint ServiceControlStop = 1;
-    public const uint ServiceControlInterrogate = 4;
-    public const uint ServiceControlShutdown = 5;
-    public const uint ServiceAcceptStop = 1;
-    public const uint ServiceAcceptShutdown = 4;
 
     public const uint ServiceStopped = 1;
-    public const uint ServiceStartPending = 2;
-    public const uint ServiceStopPending = 3;
-    public const uint ServiceRunning = 4;
 
     public const int ErrorAccessDenied = 5;
-    public const int ErrorCallNotImplemented = 120;
     public const int ErrorServiceAlreadyRunning = 1056;
     public const int ErrorServiceDoesNotExist = 1060;
     public const int ErrorServiceNotActive = 1062;
-    public const int ErrorFailedServiceControllerConnect = 1063;
-    public const int ErrorServiceSpecificError = 1066;
     public const int ErrorServiceExists = 1073;
 
     private const string Advapi32 = "advapi32.dll";
@@ -104,17 +96,6 @@ internal static unsafe partial class ServiceNative
     [return: MarshalAs(UnmanagedType.Bool)]
     public static partial bool CloseServiceHandle(nint handle);
 
-    [LibraryImport(Advapi32, EntryPoint = "StartServiceCtrlDispatcherW", SetLastError = true)]
-    [return: MarshalAs(UnmanagedType.Bool)]
-    public static partial bool StartServiceCtrlDispatcher(ServiceTableEntry* serviceTable);
-
-    [LibraryImport(Advapi32, EntryPoint = "RegisterServiceCtrlHandlerExW", SetLastError = true, StringMarshalling = StringMarshalling.Utf16)]
-    public static partial nint RegisterServiceCtrlHandlerEx(string serviceName, delegate* unmanaged<uint, uint, nint, nint, uint> handler, nint context);
-
-    [LibraryImport(Advapi32, SetLastError = true)]
-    [return: MarshalAs(UnmanagedType.Bool)]
-    public static partial bool SetServiceStatus(nint statusHandle, ServiceStatus* status);
-
     [StructLayout(LayoutKind.Sequential)]
     public struct ServiceStatus
     {
@@ -125,13 +106,6 @@ internal static unsafe partial class ServiceNative
         public uint ServiceSpecificExitCode;
         public uint CheckPoint;
         public uint WaitHint;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct ServiceTableEntry
-    {
-        public char* ServiceName;
-        public delegate* unmanaged<uint, char**, void> ServiceProc;
     }
 
     [StructLayout(LayoutKind.Sequential)]
