@@ -4,7 +4,6 @@
 # or prints a generated password once.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_dotnet
-ensure_apt libsodium23
 build_console
 cd "$ROOT"
 urls="${GURUCONNECT_URLS:-http://127.0.0.1:8080}"
