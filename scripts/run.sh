@@ -4,7 +4,6 @@
 # or prints a generated password once.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_dotnet
-ensure_apt libsodium23
 build_console
 cd "$ROOT"
 # The agent builds the server hands out (downloads, site installers, /support), refreshed when stale.

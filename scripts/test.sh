@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test: installs what the tests need (libsodium, PostgreSQL, wine64), starts a throwaway
+# Runs every test: installs what the tests need (PostgreSQL, wine64), starts a throwaway
 # PostgreSQL so each server integration test runs against both SQLite and PostgreSQL, publishes the
 # Windows agent (win-x64, self-contained) for the wine smoke tests, runs the whole solution's tests,
 # and prints one summary line.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_dotnet
-ensure_apt libsodium23 postgresql wine64
+ensure_apt postgresql wine64
 # --- web console (src/Web) -------------------------------------------------------------------
 # Debian's Chromium drives the console's browser tests (tests/Console.Tests: Playwright with
 # /usr/bin/chromium; a downloaded browser is never used). build_console runs `npm ci` and the

@@ -23,7 +23,7 @@ try
 }
 catch (InvalidOperationException ex) when (ex is not ObjectDisposedException)
 {
-    // Start-up refusals (missing libsodium, short JWT secret, edited migration) are for a human to act on.
+    // Start-up refusals (no Argon2id native library, short JWT secret, edited migration) are for a human to act on.
     await Console.Error.WriteLineAsync($"guruconnect-server: cannot start: {ex.Message}");
     return 1;
 }

@@ -1,16 +1,20 @@
+using System.Security.Cryptography;
 using System.Text;
 
 namespace GuruConnect.Server.Auth;
 
 /// <summary>
 /// Argon2id hashing for passwords and site enrollment keys (m=19456 KiB, t=2, p=1, 16-byte salt,
-/// PHC string). Each call costs ~19 MiB and tens of milliseconds, so concurrent calls are gated
-/// to the core count: a burst of logins or enrollments queues instead of exhausting memory.
+/// PHC string), through Geralt: libsodium with its natives for linux-x64 and win-x64 inside the
+/// package. Hashes written by the earlier P/Invoke implementation verify unchanged
+/// (tests/Server.Tests/Auth/Argon2FixtureTests.cs). Each call costs ~19 MiB and tens of
+/// milliseconds, so concurrent calls are gated to the core count: a burst of logins or
+/// enrollments queues instead of exhausting memory.
 /// </summary>
 internal sealed class Argon2id : IDisposable
 {
-    private const ulong OpsLimit = 2;
-    private const nuint MemLimitBytes = 19456 * 1024;
+    private const int Iterations = 2;
+    private const int MemorySizeBytes = 19456 * 1024;
 
     private readonly SemaphoreSlim gate = new(Math.Max(1, Environment.ProcessorCount));
     private readonly string dummyHash;
@@ -18,9 +22,8 @@ internal sealed class Argon2id : IDisposable
 
     public Argon2id()
     {
-        Sodium.EnsureLoaded();
         // A real hash of a random secret: verifying against it costs exactly what a real verify costs.
-        dummyHash = HashCore(Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        dummyHash = HashCore(Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));
     }
 
     /// <summary>Number of verifications performed since start (the enrollment benchmark reports it).</summary>
@@ -64,21 +67,23 @@ internal sealed class Argon2id : IDisposable
 
     private static string HashCore(string secret)
     {
-        var password = Encoding.UTF8.GetBytes(secret);
-        Span<byte> output = stackalloc byte[Sodium.HashStringBytes];
-        if (Sodium.crypto_pwhash_str_alg(output, password, (ulong)password.Length, OpsLimit, MemLimitBytes, Sodium.AlgArgon2id13) != 0)
-        {
-            throw new InvalidOperationException("Argon2id hashing failed (out of memory?).");
-        }
-
-        return Encoding.ASCII.GetString(output[..output.IndexOf((byte)0)]);
+        Span<char> output = stackalloc char[Geralt.Argon2id.HashSize];
+        Geralt.Argon2id.ComputeHash(output, Encoding.UTF8.GetBytes(secret), Iterations, MemorySizeBytes);
+        // libsodium writes a NUL-terminated string into the fixed-size buffer.
+        var end = output.IndexOf('\0');
+        return new string(end < 0 ? output : output[..end]);
     }
 
     private static bool VerifyCore(string hash, string secret)
     {
-        var password = Encoding.UTF8.GetBytes(secret);
-        var hashBytes = new byte[Encoding.ASCII.GetByteCount(hash) + 1];
-        Encoding.ASCII.GetBytes(hash, hashBytes);
-        return Sodium.crypto_pwhash_str_verify(hashBytes, password, (ulong)password.Length) == 0;
+        try
+        {
+            return Geralt.Argon2id.VerifyHash(hash, Encoding.UTF8.GetBytes(secret));
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            // A stored value that is not a PHC string at all (wrong length or prefix) is a failed verify.
+            return false;
+        }
     }
 }

@@ -1,7 +1,9 @@
 using GuruConnect.Server.Hosting;
 using GuruConnect.Server.Users;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace GuruConnect.Server.Auth;
 
@@ -20,9 +22,20 @@ internal static class AuthExtensions
         builder.Services.AddSingleton<AuthRateLimiters>();
         builder.Services.AddSingleton<UserStore>();
         builder.Services.AddSingleton<AdminBootstrap>();
+        builder.Services.AddSingleton<LoginTokenEvents>();
         builder.Services
-            .AddAuthentication(GuruConnectAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, GuruConnectAuthenticationHandler>(GuruConnectAuthenticationHandler.SchemeName, null);
+            .AddAuthentication(AuthSchemes.Default)
+            .AddPolicyScheme(AuthSchemes.Default, null, options => options.ForwardDefaultSelector = AuthSchemes.Select)
+            .AddJwtBearer(AuthSchemes.LoginToken, options =>
+            {
+                options.MapInboundClaims = false;
+                options.EventsType = typeof(LoginTokenEvents);
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(new JsonWebTokenHandler { MaximumTokenSizeInBytes = TokenService.MaxTokenLength });
+            })
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(AuthSchemes.ApiToken, null);
+        builder.Services.AddOptions<JwtBearerOptions>(AuthSchemes.LoginToken)
+            .Configure<TokenService>((options, tokens) => options.TokenValidationParameters = tokens.ValidationParameters);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(AuthPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin));
         return builder;

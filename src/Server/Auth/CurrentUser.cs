@@ -11,10 +11,10 @@ internal static class CurrentUser
 
     public static string Username(this ClaimsPrincipal user) => user.Identity?.Name ?? string.Empty;
 
-    public static string? Jti(this ClaimsPrincipal user) => user.FindFirstValue(GuruConnectAuthenticationHandler.JtiClaim);
+    public static string? Jti(this ClaimsPrincipal user) => user.FindFirstValue(AuthClaims.Jti);
 
     public static DateTimeOffset? TokenExpiresAt(this ClaimsPrincipal user) =>
-        long.TryParse(user.FindFirstValue(GuruConnectAuthenticationHandler.ExpiresClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+        long.TryParse(user.FindFirstValue(AuthClaims.ExpiresAt), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : null;
 }

@@ -52,30 +52,40 @@ internal sealed class TokenService(JwtSigningKey signingKey, TimeProvider time, 
         return new IssuedToken(token, jti, now + lifetime);
     }
 
+    /// <summary>The longest token either plane accepts; longer ones are refused unread.</summary>
+    public const int MaxTokenLength = 8192;
+
+    /// <summary>
+    /// Signature, issuer and algorithm; lifetime and purpose are <see cref="Accept"/>'s, so expiry
+    /// follows <see cref="TimeProvider"/>. Shared with the REST plane's JwtBearer scheme.
+    /// </summary>
+    public TokenValidationParameters ValidationParameters { get; } = new()
+    {
+        ValidIssuer = Issuer,
+        ValidateIssuer = true,
+        ValidateAudience = false,
+        ValidateLifetime = false,
+        RequireExpirationTime = true,
+        RequireSignedTokens = true,
+        IssuerSigningKey = signingKey.Key,
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+    };
+
     /// <summary>Validates signature, issuer, lifetime and purpose. Any failure is just "not valid".</summary>
     public async Task<ValidatedToken?> ValidateAsync(string token, string expectedPurpose)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > 8192)
+        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
         {
             return null;
         }
 
-        var result = await handler.ValidateTokenAsync(token, new TokenValidationParameters
-        {
-            ValidIssuer = Issuer,
-            ValidateIssuer = true,
-            ValidateAudience = false,
-            ValidateLifetime = false,
-            RequireExpirationTime = true,
-            RequireSignedTokens = true,
-            IssuerSigningKey = signingKey.Key,
-            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-        });
-        if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
-        {
-            return null;
-        }
+        var result = await handler.ValidateTokenAsync(token, ValidationParameters);
+        return result.IsValid && result.SecurityToken is JsonWebToken jwt ? Accept(jwt, expectedPurpose) : null;
+    }
 
+    /// <summary>Lifetime (against <see cref="TimeProvider"/>), purpose and jti of a token whose signature is already valid.</summary>
+    public ValidatedToken? Accept(JsonWebToken jwt, string expectedPurpose)
+    {
         var now = time.GetUtcNow();
         var expires = new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero);
         if (jwt.ValidTo == DateTime.MinValue || now >= expires + ClockSkew || now + ClockSkew < jwt.ValidFrom)

@@ -94,7 +94,7 @@ public static class ServerApp
     public static async Task PrepareAsync(this WebApplication app, TextWriter console, CancellationToken cancellationToken)
     {
         var services = app.Services;
-        _ = services.GetRequiredService<Argon2id>();          // fails fast when libsodium is missing
+        _ = services.GetRequiredService<Argon2id>();          // fails fast when Argon2id cannot run (no native library)
         _ = services.GetRequiredService<JwtSigningKey>();     // fails fast on a short configured secret
         await services.MigrateDatabaseAsync(cancellationToken);
         await services.GetRequiredService<RevokedTokens>().LoadAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OpenTelemetry.Metrics;
 
 namespace GuruConnect.Server.Observability;
 
@@ -8,7 +9,17 @@ internal static class ObservabilityExtensions
     {
         services.AddMetrics();
         services.AddSingleton<ServerMetrics>();
-        services.AddSingleton<PrometheusExporter>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(ServerMetrics.MeterName)
+            .AddView(ServerMetrics.HttpDurationName, new ExplicitBucketHistogramConfiguration { Boundaries = ServerMetrics.DurationBuckets })
+            .AddPrometheusExporter(options =>
+            {
+                // Every scrape sees the current values (the exporter caches a scrape for 300 ms by default).
+                options.ScrapeResponseCacheDurationMilliseconds = 0;
+                // The exposition stays what it was before the exporter: no otel_scope_name label, no target_info.
+                options.ScopeInfoEnabled = false;
+                options.TargetInfoEnabled = false;
+            }));
         return services;
     }
 
@@ -16,7 +27,6 @@ internal static class ObservabilityExtensions
     public static IApplicationBuilder UseRequestMetrics(this IApplicationBuilder app)
     {
         var metrics = app.ApplicationServices.GetRequiredService<ServerMetrics>();
-        _ = app.ApplicationServices.GetRequiredService<PrometheusExporter>();
         return app.Use(async (context, next) =>
         {
             var started = Stopwatch.GetTimestamp();
@@ -41,7 +51,7 @@ internal static class ObservabilityExtensions
 
     public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/metrics", (PrometheusExporter exporter) => TypedResults.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"))
+        app.MapPrometheusScrapingEndpoint("/metrics")
             .ExcludeFromDescription()
             .AllowAnonymous();
         return app;

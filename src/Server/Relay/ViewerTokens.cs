@@ -28,7 +28,7 @@ internal sealed class ViewerTokens(TokenService tokens)
         if (user.Jti() is { } loginJti)
         {
             claims[LoginJtiClaim] = loginJti;
-            claims[LoginGenerationClaim] = user.FindFirstValue(GuruConnectAuthenticationHandler.GenerationClaim) ?? "0";
+            claims[LoginGenerationClaim] = user.FindFirstValue(AuthClaims.Generation) ?? "0";
         }
 
         return tokens.Issue(TokenPurpose.Viewer, Lifetime, claims);

@@ -48,6 +48,8 @@ public sealed class HealthAndDocsTests
         text.ShouldContain("# TYPE guruconnect_http_requests_total counter");
         text.ShouldContain("guruconnect_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}");
         text.ShouldContain("guruconnect_http_request_duration_seconds_bucket");
+        // Explicit buckets in seconds (the exporter's defaults are milliseconds-sized: 0, 5, 10, 25 …).
+        text.ShouldContain("guruconnect_http_request_duration_seconds_bucket{method=\"GET\",route=\"/healthz\",status=\"200\",le=\"0.005\"}");
     }
 
     [Fact]
