@@ -56,6 +56,7 @@ public static class ServerApp
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseTextInputGuard();                                               // Errors/: no control characters in the path or query
         app.UseMetricsPort(metricsPort);
         app.UseRequestMetrics();
         app.UseDefaultFiles();
