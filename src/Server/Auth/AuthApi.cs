@@ -3,6 +3,7 @@ using GuruConnect.Server.Audit;
 using GuruConnect.Server.Data;
 using GuruConnect.Server.Errors;
 using GuruConnect.Server.Hosting;
+using GuruConnect.Server.RateLimiting;
 using GuruConnect.Server.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -31,7 +32,8 @@ internal static class AuthApi
         AuthRateLimiters limiters, AuditLog audit, CancellationToken cancellationToken)
     {
         var ip = ClientAddress.Of(context);
-        var decision = limiters.Login.TryAcquire(ip);
+        var client = ClientBucket.Of(ip);
+        var decision = limiters.Login.TryAcquire(client);
         if (!decision.Allowed)
         {
             await audit.WriteAsync(new AuditEntry(AuditEventTypes.LoginRateLimited, Ip: ip), cancellationToken);
@@ -49,20 +51,29 @@ internal static class AuthApi
         }
 
         var username = request.Username.Trim();
+        if (limiters.Account.TryAttempt(username, client) is { Allowed: false } throttled)
+        {
+            await audit.WriteAsync(new AuditEntry(AuditEventTypes.LoginRateLimited, Ip: ip,
+                Details: new Dictionary<string, object?> { ["reason"] = "account_throttle" }), cancellationToken);
+            return ApiProblem.RateLimited(context, throttled.RetryAfter);
+        }
+
         var user = await users.FindByUsernameAsync(Tenants.Default, username, cancellationToken);
         var verified = user is null
             ? await argon2.VerifyDummyAsync(request.Password, cancellationToken)
             : await argon2.VerifyAsync(user.PasswordHash, request.Password, cancellationToken);
         if (!verified || user is null)
         {
-            limiters.Login.RecordFailure(ip);
+            limiters.Login.RecordFailure(client);
+            limiters.Account.Failed(username, client);
             await audit.WriteAsync(new AuditEntry(
                 AuditEventTypes.LoginFailed, Actor: username.Length > 64 ? username[..64] : username, ActorId: user?.Id, Ip: ip,
                 Details: new Dictionary<string, object?> { ["reason"] = user is null ? "unknown_user" : "wrong_password" }), cancellationToken);
             return ApiProblem.Create(StatusCodes.Status401Unauthorized, ErrorCodes.InvalidCredentials, "Invalid credentials", InvalidCredentialsDetail);
         }
 
-        limiters.Login.RecordSuccess(ip);
+        limiters.Login.RecordSuccess(client);
+        limiters.Account.Succeeded(username, client);
         var issued = tokens.IssueLogin(user.Id, user.Username, user.Role, user.TokenGeneration);
         await audit.WriteAsync(new AuditEntry(AuditEventTypes.LoginSucceeded, user.Username, user.Id, Ip: ip), cancellationToken);
         return TypedResults.Ok(new LoginResponse(issued.Token, issued.ExpiresAt, user.ToLoginUser()));

@@ -30,6 +30,17 @@ public sealed class AuthOptions
     [Range(1, 1000)]
     public int ChangePasswordAttemptsPerMinute { get; set; } = 5;
 
+    /// <summary>
+    /// Per-account login throttle (docs/security.md): failures from addresses the account has never
+    /// logged in from that one account name absorbs before such addresses wait for a refill.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int AccountFailureBurst { get; set; } = 20;
+
+    /// <summary>One more failure allowed per account name every this long once the burst is spent.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan AccountFailureRefill { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Upper bound on tracked limiter keys, so rotating source addresses cannot grow memory without bound.</summary>
     [Range(100, 10_000_000)]
     public int RateLimiterMaxEntries { get; set; } = 100_000;

@@ -42,7 +42,7 @@ internal sealed class EnrollmentService(
 
     public async Task<EnrollOutcome> EnrollAsync(ValidEnrollRequest request, string ip, CancellationToken cancellationToken)
     {
-        var bucket = $"{request.SiteCode.ToLowerInvariant()}|{ip}";
+        var bucket = $"{request.SiteCode.ToLowerInvariant()}|{ClientBucket.Of(ip)}";
         var decision = Limiter.TryAcquire(bucket);
         if (!decision.Allowed)
         {

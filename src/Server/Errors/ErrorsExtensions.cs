@@ -27,6 +27,7 @@ internal static class ErrorsExtensions
             problem.Extensions.Remove("exception");
         });
         services.AddExceptionHandler<ApiExceptionHandler>();
+        services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => TextInputJson.Apply(o.SerializerOptions));
         // Malformed JSON and bad route values throw BadHttpRequestException, which we turn into 400 INVALID_REQUEST.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         return services;
@@ -53,7 +54,15 @@ internal static class ErrorsExtensions
                         : bad.Message,
                     Extensions = { ["code"] = code },
                 };
-                if (bad.StatusCode == 400)
+                if (bad.InnerException is TextInputJson.UnacceptableTextException text)
+                {
+                    problem.Detail = "One or more fields are invalid; see errors.";
+                    problem.Extensions["errors"] = new Dictionary<string, string[]>
+                    {
+                        [TextInput.FieldFromJsonPath(text.Path)] = [TextInput.Message],
+                    };
+                }
+                else if (bad.StatusCode == 400)
                 {
                     problem.Extensions["errors"] = new Dictionary<string, string[]>
                     {

@@ -33,6 +33,7 @@ public static class ServerApp
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         var metricsPort = MetricsPort.AddListener(builder);                   // Observability/: optional separate /metrics listener
         builder.Services.AddSingleton(TimeProvider.System);                    // tests replace the clock here
+        builder.Services.AddSecurityHeaders();                                 // Hosting/: nosniff, no framing, CSP, no-store on /api, no Server header
         builder.Services.AddApiErrors();                                       // Errors/: problem+json with code and traceId everywhere
         builder.Services.AddTrustedProxies(builder.Configuration);             // Hosting/: X-Forwarded-For only from configured proxies
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
@@ -56,6 +57,7 @@ public static class ServerApp
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseTextInputGuard();                                               // Errors/: no control characters in the path or query
         app.UseMetricsPort(metricsPort);
         app.UseRequestMetrics();
         app.UseDefaultFiles();

@@ -6,7 +6,10 @@ namespace GuruConnect.Server.RateLimiting;
 /// Per-key fixed-window limiter with a failure-streak lockout (login per IP, change-password per
 /// user, enroll per (site, IP), code validation per IP — spec 05 #14). The map is capped at
 /// <see cref="RateLimitPolicy.MaxEntries"/>: when full, idle keys are dropped first, then the
-/// least recently used, so an attacker rotating source addresses cannot grow memory without bound.
+/// least recently used of the keys that are <em>not</em> locked out, so an attacker rotating source
+/// addresses can grow memory without bound no more than they can shed a lockout by flooding. Should
+/// every entry be a live lockout, new keys are refused (429 until the earliest lockout ends) rather
+/// than evicting one (docs/security.md, rate limits).
 /// </summary>
 internal sealed class KeyedRateLimiter(RateLimitPolicy policy, TimeProvider time)
 {
@@ -22,6 +25,13 @@ internal sealed class KeyedRateLimiter(RateLimitPolicy policy, TimeProvider time
     {
         var now = time.GetUtcNow();
         var entry = GetOrAdd(key, now);
+        if (entry is null)
+        {
+            // Every tracked key is a live lockout (a flood that locked MaxEntries clients): new clients
+            // wait at most one lockout. Scanning for the earliest end would cost O(n) per refusal.
+            return new RateDecision(false, policy.Lockout);
+        }
+
         lock (entry)
         {
             entry.LastTouched = now;
@@ -70,7 +80,12 @@ internal sealed class KeyedRateLimiter(RateLimitPolicy policy, TimeProvider time
     public void RecordFailure(string key)
     {
         var now = time.GetUtcNow();
-        var entry = GetOrAdd(key, now);
+        // Null only when the table is all live lockouts; this request was refused already.
+        if (GetOrAdd(key, now) is not { } entry)
+        {
+            return;
+        }
+
         lock (entry)
         {
             entry.LastTouched = now;
@@ -95,7 +110,7 @@ internal sealed class KeyedRateLimiter(RateLimitPolicy policy, TimeProvider time
         }
     }
 
-    private Entry GetOrAdd(string key, DateTimeOffset now)
+    private Entry? GetOrAdd(string key, DateTimeOffset now)
     {
         if (entries.TryGetValue(key, out var existing))
         {
@@ -105,6 +120,10 @@ internal sealed class KeyedRateLimiter(RateLimitPolicy policy, TimeProvider time
         if (entries.Count >= policy.MaxEntries)
         {
             Trim(now);
+            if (entries.Count >= policy.MaxEntries)
+            {
+                return null;
+            }
         }
 
         return entries.GetOrAdd(key, static (_, start) => new Entry { WindowStart = start, LastTouched = start }, now);
@@ -127,10 +146,12 @@ internal sealed class KeyedRateLimiter(RateLimitPolicy policy, TimeProvider time
                 }
             }
 
-            // Still full: drop the least recently used tenth (locked ones too — bounded memory wins).
+            // Still full: drop the least recently used tenth of the entries that are not locked out.
+            // A lockout is never shed by table pressure; if nothing else is left, new keys wait.
             if (entries.Count >= policy.MaxEntries)
             {
-                var victims = entries.OrderBy(pair => pair.Value.LastTouched).Take(Math.Max(1, policy.MaxEntries / 10)).Select(pair => pair.Key).ToList();
+                var victims = entries.Where(pair => !pair.Value.IsLocked(now)).OrderBy(pair => pair.Value.LastTouched)
+                    .Take(Math.Max(1, policy.MaxEntries / 10)).Select(pair => pair.Key).ToList();
                 foreach (var key in victims)
                 {
                     entries.TryRemove(key, out _);
@@ -146,6 +167,14 @@ internal sealed class KeyedRateLimiter(RateLimitPolicy policy, TimeProvider time
         public int Failures;
         public DateTimeOffset LockedUntil;
         public DateTimeOffset LastTouched;
+
+        public bool IsLocked(DateTimeOffset now)
+        {
+            lock (this)
+            {
+                return LockedUntil > now;
+            }
+        }
 
         public bool IsIdle(DateTimeOffset now, TimeSpan window)
         {

@@ -8,7 +8,7 @@ namespace GuruConnect.Server.Relay;
 /// session id, 5 minutes, single use. They carry the minting login token's <c>jti</c> as <c>ljti</c>, so
 /// logging out (which revokes that jti) also revokes every viewer token it minted (spec 05 #6).
 /// </summary>
-internal sealed class ViewerTokens(TokenService tokens)
+internal sealed class ViewerTokens(TokenService tokens, ViewerTokenUses uses)
 {
     public const string SessionClaim = "sid";
     public const string LoginJtiClaim = "ljti";
@@ -17,7 +17,15 @@ internal sealed class ViewerTokens(TokenService tokens)
     public const string LoginGenerationClaim = "lgen";
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
 
-    public IssuedToken Issue(ClaimsPrincipal user, Guid sessionId)
+    /// <summary>Mints a token and records its jti, without which the viewer plane refuses it.</summary>
+    public async Task<IssuedToken> IssueAsync(ClaimsPrincipal user, Guid sessionId, CancellationToken cancellationToken)
+    {
+        var issued = Mint(user, sessionId);
+        await uses.RecordIssuedAsync(issued.Jti, issued.ExpiresAt, cancellationToken);
+        return issued;
+    }
+
+    private IssuedToken Mint(ClaimsPrincipal user, Guid sessionId)
     {
         var claims = new Dictionary<string, object>
         {

@@ -23,8 +23,8 @@ internal static class SessionsApi
     internal static Ok<List<SessionResponse>> List(SessionRegistry sessions) =>
         TypedResults.Ok(sessions.All.OrderBy(s => s.StartedAt).ThenBy(s => s.Id).Select(ToResponse).ToList());
 
-    internal static Results<Created<ViewerTokenResponse>, ProblemHttpResult> IssueViewerToken(
-        Guid id, ClaimsPrincipal principal, SessionRegistry sessions, ViewerTokens tokens)
+    internal static async Task<Results<Created<ViewerTokenResponse>, ProblemHttpResult>> IssueViewerToken(
+        Guid id, ClaimsPrincipal principal, SessionRegistry sessions, ViewerTokens tokens, CancellationToken cancellationToken)
     {
         if (sessions.Find(id) is not { } session)
         {
@@ -36,7 +36,7 @@ internal static class SessionsApi
             return ApiProblem.Create(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "Forbidden", "You may not view this machine.");
         }
 
-        var issued = tokens.Issue(principal, session.Id);
+        var issued = await tokens.IssueAsync(principal, session.Id, cancellationToken);
         return TypedResults.Created((string?)null, new ViewerTokenResponse(issued.Token, issued.ExpiresAt));
     }
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using GuruConnect.Server.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -33,17 +31,7 @@ internal sealed class SupportCodeGuard(IOptions<SupportCodeOptions> options, Tim
     public void Used(string ip) => limiter.RecordSuccess(KeyOf(ip));
 
     /// <summary>The bucket of a client address: IPv4 as is, IPv6 by its /64.</summary>
-    public static string KeyOf(string ip)
-    {
-        if (!IPAddress.TryParse(ip, out var address) || address.AddressFamily != AddressFamily.InterNetworkV6)
-        {
-            return ip;
-        }
-
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes) + "/64";
-    }
+    public static string KeyOf(string ip) => ClientBucket.Of(ip);
 
     /// <summary>The shape of a code (6 ASCII digits); anything else is a wrong code without a database trip.</summary>
     public static bool IsWellFormed(string? code) => code is { Length: 6 } && code.All(char.IsAsciiDigit);

@@ -142,6 +142,7 @@ public sealed class GuruServer : IAsyncDisposable
             // Generous limits by default; the rate-limit tests set their own.
             "--Auth:LoginAttemptsPerMinute=10000",
             "--Auth:LoginFailuresBeforeLockout=10000",
+            "--Auth:AccountFailureBurst=100000",
             .. Database.ServerArguments(),
             .. extraArguments,
         ];
