@@ -15,7 +15,7 @@ for rid in "${platforms[@]}"; do
   # One file, no runtime needed on the target; compressed so a download is about half the size.
   dotnet publish "$ROOT/src/Agent" -c Release -r "$rid" --self-contained -nologo -clp:ErrorsOnly \
     -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -p:EnableCompressionInSingleFile=true \
-    -p:DebugType=none -p:GenerateDocumentationFile=false ${GURUCONNECT_PUBLISH_PROPS:-} -o "$staging" >&2
+    -p:DebugType=none ${GURUCONNECT_PUBLISH_PROPS:-} -o "$staging" >&2
   mkdir -p "$out/$rid"
   mv -f "$staging/$name" "$out/$rid/$name.tmp" && mv -f "$out/$rid/$name.tmp" "$out/$rid/$name"
   rm -rf "$staging"

@@ -43,7 +43,7 @@ fi
 log "publishing server $version (linux-x64)"
 build_console
 dotnet publish src/Server -c Release -r linux-x64 --self-contained -nologo -clp:ErrorsOnly \
-  -p:DebugType=none -p:GenerateDocumentationFile=false -o "$out/server"
+  -p:DebugType=none -o "$out/server"
 cp CHANGELOG.md "$out/server/CHANGELOG.md"
 (cd "$out" && find downloads server -type f -print0 | sort -z | xargs -0 sha256sum > SHA256SUMS)
 log "release $version in $out (Windows agent signed: $signed)"

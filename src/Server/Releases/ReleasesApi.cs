@@ -1,5 +1,6 @@
 using GuruConnect.Server.Errors;
 using GuruConnect.Server.Hosting;
+using GuruConnect.Server.Installers;
 using GuruConnect.Server.SupportCodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
@@ -26,6 +27,7 @@ internal static class ReleasesApi
         app.MapGet("/api/changelog", (Changelog changelog) => TypedResults.Ok(changelog.Entries)).WithTags("Releases").AllowAnonymous();
         app.MapGet("/api/changelog/{version}", ChangelogVersion).WithTags("Releases").AllowAnonymous();
         app.MapGet("/support", SupportPage.Serve).ExcludeFromDescription().AllowAnonymous();
+        app.MapInstallersApi();
         return app;
     }
 

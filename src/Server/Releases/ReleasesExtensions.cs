@@ -1,3 +1,5 @@
+using GuruConnect.Server.Installers;
+
 namespace GuruConnect.Server.Releases;
 
 internal static class ReleasesExtensions
@@ -8,6 +10,7 @@ internal static class ReleasesExtensions
         services.AddOptions<ReleaseOptions>().BindConfiguration(ReleaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ReleaseCatalog>();
         services.AddSingleton<Changelog>();
+        services.AddInstallers();
         return services;
     }
 }
