@@ -17,8 +17,8 @@ function read(): Session | null {
   try {
     const raw = globalThis.localStorage?.getItem(storageKey);
     if (!raw) return null;
-    const session = JSON.parse(raw) as Session;
-    return Date.parse(session.expiresAt) > Date.now() ? session : null;
+    // No expiry check here: the browser's clock may be off; the server's 401 signs out (api onUnauthorized).
+    return JSON.parse(raw) as Session;
   } catch {
     return null;
   }

@@ -44,6 +44,7 @@ export function MachinesPage() {
   const liveQ = deferred.trim();
   const machines = useQuery({
     queryKey: ["machines", liveQ, siteId, status, page],
+    refetchInterval: 5_000, // online state and viewers change under the technician's eyes
     placeholderData: keepPreviousData,
     queryFn: ({ signal }) =>
       unwrap(
@@ -61,7 +62,7 @@ export function MachinesPage() {
         }),
       ),
   });
-  const sites = useQuery({ queryKey: ["sites"], queryFn: ({ signal }) => unwrap(api.client.GET("/api/sites", { signal })) });
+  const sites = useQuery({ queryKey: ["sites"], refetchInterval: 15_000, queryFn: ({ signal }) => unwrap(api.client.GET("/api/sites", { signal })) });
 
   const remove = useMutation({
     mutationFn: (ids: string[]) => unwrap(api.client.POST("/api/machines/bulk-delete", { body: { ids } })),
@@ -141,7 +142,7 @@ export function MachinesPage() {
               </option>
             ))}
           </select>
-          <span className="muted count" data-testid="machine-count">
+          <span className="muted count" data-testid="machine-count" data-results-for={machines.isSuccess && !machines.isPlaceholderData ? liveQ : undefined}>
             {machines.isFetching ? "…" : `${total} machine${total === 1 ? "" : "s"}`}
           </span>
           {admin && (
