@@ -1,5 +1,7 @@
 using GuruConnect.Agent.Session;
 using GuruConnect.Protocol.V1;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GuruConnect.Agent.Streaming;
 
@@ -8,10 +10,13 @@ namespace GuruConnect.Agent.Streaming;
 /// <see cref="StreamPump"/> under a lock and wake the pump loop; the loop builds frames under the lock
 /// and sends them outside it, awaiting each send (the back-pressure: frames are never queued here).
 /// Input goes straight to the injector so it never waits behind an encode. The OS is opened when the
-/// first viewer joins and closed when the last one leaves.
+/// first viewer joins and closed when the last one leaves; where there is no screen (no X display, a
+/// headless server) a viewer gets an empty DisplayList, as from a build without streaming.
 /// </summary>
-internal sealed class ScreenSession(IEnvelopeSender sender, IStreamingPlatform platform, TimeProvider time) : IRemoteSession
+internal sealed class ScreenSession(IEnvelopeSender sender, IStreamingPlatform platform, TimeProvider time, ILogger? logger = null) : IRemoteSession
 {
+    private readonly ILogger log = logger ?? NullLogger.Instance;
+
     /// <summary>Clipboard text larger than this is not synced (the protocol's limit).</summary>
     public const int MaxClipboardChars = 1024 * 1024;
 
@@ -79,25 +84,47 @@ internal sealed class ScreenSession(IEnvelopeSender sender, IStreamingPlatform p
         Envelope list;
         lock (gate)
         {
-            if (pump is null)
-            {
-                screen = platform.OpenScreen();
-                injector = platform.OpenInput();
-                input = new InputTranslator(injector);
-                clipboard = platform.OpenClipboard();
-                if (clipboard is not null)
-                    clipboard.Changed += OnLocalClipboard;
-                pump = new StreamPump(screen, time);
-                loopStop = new CancellationTokenSource();
-                loop = Task.Run(() => RunAsync(loopStop.Token), CancellationToken.None);
-            }
-
-            list = pump.Join(viewerId);
+            if (pump is null && !TryOpenScreen())
+                list = new Envelope { ViewerId = viewerId, DisplayList = new DisplayList() };
+            else
+                list = JoinLocked(viewerId);
         }
 
         // The display list goes before the keyframe the next round builds (docs/protocol.md).
         await sender.SendAsync(list, cancellationToken);
         Wake();
+    }
+
+    private bool TryOpenScreen()
+    {
+        try
+        {
+            screen = platform.OpenScreen();
+            return true;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            StreamingLog.NoScreen(log, ex.Message);
+            return false;
+        }
+    }
+
+    private Envelope JoinLocked(string viewerId)
+    {
+        if (pump is null)
+        {
+            injector = platform.OpenInput();
+            input = new InputTranslator(injector);
+            clipboard = platform.OpenClipboard();
+            if (clipboard is not null)
+                clipboard.Changed += OnLocalClipboard;
+            pump = new StreamPump(screen!, time);
+            loopStop = new CancellationTokenSource();
+            loop = Task.Run(() => RunAsync(loopStop.Token), CancellationToken.None);
+            StreamingLog.Started(log, screen!.GetDisplays().Count);
+        }
+
+        return pump.Join(viewerId);
     }
 
     private async Task LeaveAsync(string viewerId)
@@ -207,6 +234,10 @@ internal sealed class ScreenSession(IEnvelopeSender sender, IStreamingPlatform p
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            StreamingLog.Failed(log, ex);
+        }
     }
 
     private void Wake()
@@ -248,6 +279,8 @@ internal sealed class ScreenSession(IEnvelopeSender sender, IStreamingPlatform p
             screen?.Dispose();
             (clipboard, injector, input, pump, screen, controller) = (null, null, null, null, null, null);
         }
+
+        StreamingLog.Stopped(log);
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -61,6 +61,28 @@ public sealed class ScreenSessionTests
         injector.Events.ShouldBe(["key KeyW down", "key KeyW up"]);
     }
 
+    [Fact]
+    public async Task WithoutAScreen_AViewerGetsAnEmptyDisplayList()
+    {
+        await using var session = new ScreenSession(sender, new NoDisplay(), TimeProvider.System);
+
+        await session.HandleAsync(new Envelope { ViewerJoined = new ViewerJoined { ViewerId = "v1" } }, default);
+        await session.HandleAsync(new Envelope { ViewerId = "v1", MouseInput = new MouseInput { X = 1 } }, default);
+
+        var list = sender.Sent.ShouldHaveSingleItem();
+        list.ViewerId.ShouldBe("v1");
+        list.DisplayList.Displays.ShouldBeEmpty();
+    }
+
+    private sealed class NoDisplay : IStreamingPlatform
+    {
+        public IScreenSource OpenScreen() => throw new InvalidOperationException("No X display: DISPLAY is not set.");
+
+        public IInputInjector OpenInput() => throw new InvalidOperationException("never");
+
+        public IClipboard? OpenClipboard() => null;
+    }
+
     private sealed class Platform(FakeScreen screen, RecordingInjector injector) : IStreamingPlatform
     {
         public IScreenSource OpenScreen() => screen;

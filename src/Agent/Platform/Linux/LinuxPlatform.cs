@@ -2,12 +2,15 @@ using GuruConnect.Agent.Config;
 using GuruConnect.Agent.Credentials;
 using GuruConnect.Agent.Identity;
 using GuruConnect.Agent.Inventory;
+using GuruConnect.Agent.Platform.Linux.X11;
 using GuruConnect.Agent.Service;
 using GuruConnect.Agent.Session;
+using GuruConnect.Agent.Streaming;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Logging;
 
 namespace GuruConnect.Agent.Platform.Linux;
 
@@ -37,8 +40,8 @@ internal static class LinuxPlatform
                 sp.GetRequiredService<AgentPaths>());
         });
 
-        // Screen sessions: the streaming build replaces this one line with its own factory.
-        services.AddSingleton<IRemoteSessionFactory, NoScreenSessionFactory>();
+        // Screen sessions: X11 capture and input on DISPLAY (Platform/Linux/X11); no X server → no screen.
+        services.AddSingleton<IRemoteSessionFactory>(sp => new ScreenSessionFactory(new X11StreamingPlatform(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ScreenSession>>()));
 
         // Under systemd (Type=notify): READY=1 once started, STOPPING=1 on SIGTERM, journald's log
         // format, and WATCHDOG=1 pings when the unit sets WatchdogSec. No-ops anywhere else.

@@ -1,0 +1,16 @@
+using GuruConnect.Agent.Streaming;
+
+namespace GuruConnect.Agent.Platform.Linux.X11;
+
+/// <summary>
+/// The X11 screen, input and (not yet) clipboard, on the display named by <c>DISPLAY</c>
+/// (<c>XAUTHORITY</c> as Xlib reads it). Each piece opens its own connection.
+/// </summary>
+internal sealed class X11StreamingPlatform(string? display = null) : IStreamingPlatform
+{
+    public IScreenSource OpenScreen() => new X11Screen(X11Connection.Open(display));
+
+    public IInputInjector OpenInput() => new X11Input(X11Connection.Open(display));
+
+    public IClipboard? OpenClipboard() => null;
+}
