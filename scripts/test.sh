@@ -37,6 +37,12 @@ log "building"
 dotnet build GuruConnect.slnx -c Release -nologo -clp:ErrorsOnly
 log "publishing the Windows agent (win-x64, self-contained) for the wine64 tests"
 dotnet publish src/Agent -c Release -r win-x64 --self-contained -o artifacts/publish/agent-win-x64 -nologo -clp:ErrorsOnly
+# --- installers and downloads (tests/Server.Tests/Releases, tests/EndToEnd.Tests/Installers*) ---------------
+# wixl/msitools build and unpack MSIs, osslsigncode signs and verifies them, lintian checks the .deb; the
+# single-file agents the server hands out are published once and again only when their sources change.
+ensure_apt wixl msitools osslsigncode lintian
+"$ROOT/packaging/prepare-downloads.sh" "$ROOT/artifacts/test-downloads"
+# --- end installers -----------------------------------------------------------------------------------------
 wine=$(command -v /usr/lib/wine/wine64 /usr/bin/wine64 2>/dev/null | head -n1 || true)
 if [ -n "$wine" ] && [ ! -f artifacts/wineprefix/system.reg ]; then
   # A cold prefix costs tens of seconds on first use; pay it here, not inside a test's timeout.

@@ -1,5 +1,7 @@
 using GuruConnect.Agent.Cli;
 using GuruConnect.Agent.Hosting;
+using GuruConnect.Agent.Support;
 
 // Exit codes: ExitCodes.cs. Commands: Cli/AgentCli.cs. Services: Hosting/AgentHost.cs.
-return await AgentCli.InvokeAsync(args, AgentHostOptions.ForProcess(), handleTerminationSignals: true, CancellationToken.None);
+// Started with no arguments as GuruConnect-123456.exe (the /support download): the support command.
+return await AgentCli.InvokeAsync(SupportLaunch.Arguments(args, Environment.ProcessPath, Environment.GetEnvironmentVariable), AgentHostOptions.ForProcess(), handleTerminationSignals: true, CancellationToken.None);

@@ -28,14 +28,14 @@ internal sealed class FakeMachine : IDisposable
     public string ConfigPath { get; }
 
     /// <summary>Writes the site config the way an installer lays it down.</summary>
-    public void WriteConfig(Uri server, Fleet.Site site, string fingerprintLabel = "v1 (TEST)", object? labels = null)
+    public void WriteConfig(Uri server, Fleet.Site site, string? fingerprintLabel = null, object? labels = null)
     {
         var config = new JsonObject
         {
             ["server"] = server.ToString().TrimEnd('/'),
             ["siteCode"] = site.Code,
             ["enrollmentKey"] = site.Key,
-            ["keyFingerprint"] = fingerprintLabel,
+            ["keyFingerprint"] = fingerprintLabel ?? $"v1 ({GuruConnect.Protocol.KeyFingerprint.Of(site.Key)})",
             ["labels"] = JsonSerializer.SerializeToNode(labels ?? new { company = "Acme", site = "Phoenix", department = "", deviceType = "workstation", tags = Array.Empty<string>() }),
         };
         File.WriteAllText(ConfigPath, config.ToJsonString());

@@ -66,9 +66,25 @@ internal sealed partial record AgentConfig(
             return null;
         }
 
-        return EnrollmentKeyPattern().IsMatch(EnrollmentKey!)
-            ? EnrollmentKey
-            : throw new AgentConfigException(configPath, $"The enrollment key (from {configPath} or --enrollment-key) is not a site enrollment key: expected cek_ followed by 64 lowercase hex characters. Copy it again from the console (Sites → Enrollment key).");
+        if (!EnrollmentKeyPattern().IsMatch(EnrollmentKey!))
+        {
+            throw new AgentConfigException(configPath, $"The enrollment key (from {configPath} or --enrollment-key) is not a site enrollment key: expected cek_ followed by 64 lowercase hex characters. Copy it again from the console (Sites → Enrollment key).");
+        }
+
+        // The label is what the console and `status` show; a key that does not match it would enroll under
+        // a name that lies about it (docs/agent.md "Config").
+        if (KeyFingerprint is { } label && FingerprintInLabel().Match(label) is { Success: true } match)
+        {
+            var actual = GuruConnect.Protocol.KeyFingerprint.Of(EnrollmentKey!);
+            if (!string.Equals(match.Groups[1].Value, actual, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new AgentConfigException(configPath,
+                    $"The agent config at {configPath} says its enrollment key is {label}, but the key in it has fingerprint ({actual}): the file was edited or mixed up. " +
+                    "Nothing was sent to the server. Download the site's installer again (console: Sites → Installer), or run `guruconnect-agent enroll --enrollment-key cek_…` with the key the console shows.");
+            }
+        }
+
+        return EnrollmentKey;
     }
 
     // Records print every property; the enrollment key must never reach a log or a message.
@@ -80,6 +96,9 @@ internal sealed partial record AgentConfig(
     // Spec 01 "Sites and enrollment keys".
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")]
     private static partial Regex SiteCodePattern();
+
+    [GeneratedRegex(@"\(([0-9A-Fa-f]{4})\)")]
+    private static partial Regex FingerprintInLabel();
 
     [GeneratedRegex("^cek_[0-9a-f]{64}$")]
     private static partial Regex EnrollmentKeyPattern();

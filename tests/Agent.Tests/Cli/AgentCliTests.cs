@@ -88,7 +88,7 @@ public sealed class AgentCliTests : IDisposable
         var status = _agent.Out.ToString();
         status.ShouldContain(server.BaseAddress.ToString());
         status.ShouldContain("ACME-PHX");
-        status.ShouldContain("v3 (7F2A)");
+        status.ShouldContain("v3 (96CC)");
         status.ShouldContain(TestKeys.MachineId);
         status.ShouldContain("(hardware)");
         status.ShouldContain("stored (");

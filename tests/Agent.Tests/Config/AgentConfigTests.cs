@@ -20,7 +20,7 @@ public sealed class AgentConfigTests : IDisposable
         config.Server.ShouldBe("https://connect.example.com/");
         config.SiteCode.ShouldBe("ACME-PHX");
         config.EnrollmentKey.ShouldBe(TestKeys.EnrollmentKey);
-        config.KeyFingerprint.ShouldBe("v3 (7F2A)");
+        config.KeyFingerprint.ShouldBe("v3 (96CC)");
         config.Labels.ShouldNotBeNull();
         config.Labels.Department.ShouldBe("Front desk");
         config.Labels.Tags.ShouldBe(["kiosk"]);

@@ -80,7 +80,7 @@ internal sealed class TestAgent : IDisposable
           "server": "{{server}}",
           "siteCode": "ACME-PHX",
           {{(enrollmentKey is null ? "" : $"\"enrollmentKey\": \"{enrollmentKey}\",")}}
-          "keyFingerprint": "v3 (7F2A)",
+          "keyFingerprint": "v3 (96CC)",
           "labels": { "company": "Acme", "site": "Phoenix", "department": "Front desk", "deviceType": "workstation", "tags": ["kiosk"] },
           "installerNote": "kept as-is"
         }
