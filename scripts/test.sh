@@ -12,6 +12,7 @@ ensure_apt libsodium23 postgresql wine64
 # production build the server serves; tests/Console.Tests runs Vitest and the Playwright suite
 # and reports each as an xunit result, so they count in the summary line and fail the run.
 ensure_apt chromium
+export GURUCONNECT_REQUIRE_CHROMIUM=1   # installed just above, so a missing browser is a failure, not a skip
 build_console
 # --- end web console ---------------------------------------------------------------------------
 cd "$ROOT"
