@@ -15,6 +15,7 @@ ensure_apt xvfb x11-xserver-utils libx11-6 libxext6 libxdamage1 libxfixes3 libxr
 # production build the server serves; tests/Console.Tests runs Vitest and the Playwright suite
 # and reports each as an xunit result, so they count in the summary line and fail the run.
 ensure_apt chromium
+export GURUCONNECT_REQUIRE_CHROMIUM=1   # installed just above, so a missing browser is a failure, not a skip
 build_console
 # --- end web console ---------------------------------------------------------------------------
 cd "$ROOT"

@@ -4,7 +4,7 @@
 //   npm run generate:api                                   generate from the saved openapi/v1.json
 //   npm run generate:api -- --check                        exit 1 when schema.d.ts does not match openapi/v1.json
 // tests/Console.Tests checks that openapi/v1.json equals what the server serves, so a server change
-// that is not regenerated here fails the suite (src/Web/README.md "Generated code").
+// that is not regenerated here fails the suite (docs/console.md "Generated code").
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -166,6 +166,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/changelog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChangelogEntry"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/changelog/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChangelogEntry"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/codes": {
         parameters: {
             query?: never;
@@ -739,6 +811,41 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReleaseResponse"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1339,6 +1446,168 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    channel?: string;
+                    platform?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VersionResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/download/agent/{platform}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plain agent for `enroll` with flags, and for the installers' own downloads. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    platform: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        /** The plain agent for `enroll` with flags, and for the installers' own downloads. */
+        head: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    platform: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        patch?: never;
+        trace?: never;
+    };
+    "/download/support/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The unchanged agent under the name the end user's OS needs; the code is checked (and a wrong one
+         *     counted) by the same per-IP guard as `/api/codes/{code}/validate`, so this is no side door
+         *     for guessing. A download does not use the code: the agent does, when it connects.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    platform?: string;
+                };
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        /**
+         * The unchanged agent under the name the end user's OS needs; the code is checked (and a wrong one
+         *     counted) by the same per-IP guard as `/api/codes/{code}/validate`, so this is no side door
+         *     for guessing. A download does not use the code: the agent does, when it connects.
+         */
+        head: {
+            parameters: {
+                query?: {
+                    platform?: string;
+                };
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1457,6 +1726,15 @@ export interface components {
             invalid: string[];
             notFound: string[];
             removed: string[];
+        };
+        /** @description A section of CHANGELOG.md: `Unreleased` or a version, with its groups (Features, Fixes, …). */
+        ChangelogEntry: {
+            changes: {
+                [key: string]: string[];
+            };
+            date: null | string;
+            markdown: string;
+            version: string;
         };
         ChangePasswordRequest: {
             currentPassword: null | string;
@@ -1671,6 +1949,23 @@ export interface components {
             /** Format: int64 */
             total: number | string;
         };
+        /**
+         * @description One build in `GET /api/releases`. `CodeSigned`: Authenticode-signed (Windows), false for a dev
+         *     build; `ManifestSigned`: carries a release signature the updater accepts.
+         */
+        ReleaseResponse: {
+            channel: string;
+            codeSigned: boolean;
+            downloadUrl: string;
+            manifestSigned: boolean;
+            platform: string;
+            /** Format: date-time */
+            publishedAt: string;
+            sha256: string;
+            /** Format: int64 */
+            size: number | string;
+            version: string;
+        };
         RotatedKeyResponse: {
             fingerprint: string;
             fingerprintLabel: string;
@@ -1761,6 +2056,15 @@ export interface components {
             id: string;
             role: string;
             username: string;
+        };
+        /** @description `GET /api/version`: the current agent for a platform and channel; the agent's updater verifies string? VersionResponse.Signature and string VersionResponse.Sha256. */
+        VersionResponse: {
+            channel: string;
+            downloadUrl: string;
+            platform: string;
+            sha256: string;
+            signature: null | string;
+            version: string;
         };
         /** @description `POST /api/sessions/{id}/viewer-token`: a single-use, 5-minute token for `/ws/viewer`. */
         ViewerTokenResponse: {

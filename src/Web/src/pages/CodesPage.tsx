@@ -29,6 +29,16 @@ export default function CodesPage() {
     },
   });
   const support = (sessions.data ?? []).filter((s) => s.kind === "support");
+  // Sessions name their machine by id; one page of the machines list names them (the API has no batch lookup).
+  const names = useQuery({
+    queryKey: ["machine-names"],
+    staleTime: 30_000,
+    queryFn: ({ signal }) => unwrap(api.client.GET("/api/machines", { params: { query: { pageSize: 500 } }, signal })),
+  });
+  const nameOf = (id: string) => {
+    const m = names.data?.items.find((x) => x.id === id);
+    return m ? m.displayName || m.hostname : id.slice(0, 8);
+  };
 
   return (
     <div className="page">
@@ -61,11 +71,12 @@ export default function CodesPage() {
         <EmptyState title="No support session is live.">When the end user runs the support agent with a code, the session shows up here within seconds.</EmptyState>
       ) : (
         <table className="simple" aria-label="Support sessions">
-          <thead><tr><th>Code</th><th>Agent</th><th>Started</th><th>Viewers</th><th /></tr></thead>
+          <thead><tr><th>Code</th><th>Machine</th><th>Agent</th><th>Started</th><th>Viewers</th><th /></tr></thead>
           <tbody>
             {support.map((s) => (
               <tr key={s.id} data-testid="support-session">
                 <td className="mono">{s.supportCode ?? "—"}</td>
+                <td>{nameOf(s.machineId)}</td>
                 <td>{s.agentOnline ? <span className="status"><span className="dot online" /> online</span> : <span className="status"><span className="dot" /> offline</span>}</td>
                 <td>{since(s.startedAt)} ago</td>
                 <td>{s.viewers.map((v) => v.username).join(", ") || "—"}</td>

@@ -76,10 +76,23 @@ export function MachinesPage() {
 
   const items = machines.data?.items ?? [];
   const total = Number(machines.data?.total ?? 0);
-  const newest = useMemo(
+  // "Outdated" is against the current release for the machine's platform (GET /api/version); where
+  // the server has no published build, against the newest version on this page.
+  const releases = useQuery({
+    queryKey: ["agent-versions"],
+    staleTime: 5 * 60_000,
+    queryFn: async ({ signal }) => {
+      const current = async (platform: string) =>
+        unwrap(api.client.GET("/api/version", { params: { query: { platform } }, signal })).then((v) => v.version, () => undefined);
+      return { windows: await current("windows-x64"), linux: await current("linux-x64") };
+    },
+  });
+  const newestOnPage = useMemo(
     () => items.map((m) => m.agentVersion).filter((v): v is string => !!v).sort(compareVersions).pop(),
     [items],
   );
+  const currentFor = (m: Machine) =>
+    (/windows/i.test(m.inventory.osName ?? "") ? releases.data?.windows : releases.data?.linux) ?? newestOnPage;
   const suggestions = suggestOpen ? suggestFields(text) : [];
   const allSelected = items.length > 0 && items.every((m) => selected.has(m.id));
 
@@ -167,7 +180,7 @@ export function MachinesPage() {
         ) : (
           <MachineTable
             items={items}
-            newest={newest}
+            currentFor={currentFor}
             admin={admin}
             selected={selected}
             allSelected={allSelected}
@@ -256,7 +269,7 @@ const rowHeight = 44;
 
 function MachineTable(props: {
   items: Machine[];
-  newest?: string;
+  currentFor: (m: Machine) => string | undefined;
   admin: boolean;
   selected: Set<string>;
   allSelected: boolean;
@@ -288,7 +301,8 @@ function MachineTable(props: {
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
           {virtualizer.getVirtualItems().map((row) => {
             const m = props.items[row.index];
-            const outdated = !!props.newest && !!m.agentVersion && compareVersions(m.agentVersion, props.newest) < 0;
+            const current = props.currentFor(m);
+            const outdated = !!current && !!m.agentVersion && compareVersions(m.agentVersion, current) < 0;
             return (
               <div
                 key={m.id}
@@ -326,7 +340,7 @@ function MachineTable(props: {
                 </span>
                 <span role="cell" className="c-version">
                   {m.agentVersion ?? "—"}
-                  {outdated && <span className="chip warn" title={`Newer agent ${props.newest} is running elsewhere`}>outdated</span>}
+                  {outdated && <span className="chip warn" title={`The current agent is ${current}`}>outdated</span>}
                 </span>
                 <span role="cell" className="c-seen">{m.online ? "now" : ago(m.lastSeen)}</span>
               </div>

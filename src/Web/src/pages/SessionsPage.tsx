@@ -16,6 +16,16 @@ export default function SessionsPage() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["sessions"] }),
   });
   const list = sessions.data ?? [];
+  // Sessions name their machine by id; one page of the machines list names them (the API has no batch lookup).
+  const names = useQuery({
+    queryKey: ["machine-names"],
+    staleTime: 30_000,
+    queryFn: ({ signal }) => unwrap(api.client.GET("/api/machines", { params: { query: { pageSize: 500 } }, signal })),
+  });
+  const nameOf = (id: string) => {
+    const m = names.data?.items.find((x) => x.id === id);
+    return m ? m.displayName || m.hostname : id.slice(0, 8);
+  };
   return (
     <div className="page">
       <h1>Sessions</h1>
@@ -30,7 +40,7 @@ export default function SessionsPage() {
             {list.map((s) => (
               <tr key={s.id}>
                 <td>{s.kind}{s.supportCode ? <span className="muted"> · {s.supportCode}</span> : null}</td>
-                <td><Link to={`/machines/${s.machineId}`}>{s.machineId.slice(0, 8)}</Link></td>
+                <td><Link to={`/machines/${s.machineId}`}>{nameOf(s.machineId)}</Link></td>
                 <td>{s.agentOnline ? <span className="status"><span className="dot online" /> online</span> : <span className="status"><span className="dot" /> offline</span>}</td>
                 <td>{s.viewers.length ? s.viewers.map((v) => `${v.username}${v.hasControl ? " (control)" : ""} · ${since(v.since)}`).join(", ") : "—"}</td>
                 <td>{since(s.startedAt)} ago</td>
