@@ -25,9 +25,9 @@ internal sealed class AgentScenario : IAsyncDisposable
 
     public AgentProcess Agent { get; }
 
-    public static async Task<AgentScenario> StartAsync(DbKind db, string fingerprintLabel = "v1 (TEST)")
+    public static async Task<AgentScenario> StartAsync(DbKind db, string fingerprintLabel = "v1 (TEST)", params string[] serverSettings)
     {
-        var server = await GuruServer.StartAsync(db);
+        var server = await GuruServer.StartAsync(db, serverSettings);
         var admin = await server.AdminClientAsync();
         var site = await admin.CreateSiteWithKeyAsync("ACME-PHX");
         var machine = new FakeMachine();

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace GuruConnect.Agent.Config;
 
-/// <summary>The site config the installer writes (spec 03 "Config"); every field may be missing.</summary>
+/// <summary>The site config the installer writes (docs/agent.md "Config"); every field may be missing.</summary>
 internal sealed partial record AgentConfig(
     string? Server = null,
     string? SiteCode = null,
@@ -10,7 +10,7 @@ internal sealed partial record AgentConfig(
     string? KeyFingerprint = null,
     AgentLabels? Labels = null)
 {
-    /// <summary>Command-line flags win over the file (spec 03 <c>enroll</c>).</summary>
+    /// <summary>Command-line flags win over the file (docs/agent.md <c>enroll</c>).</summary>
     public AgentConfig WithOverrides(string? server, string? siteCode, string? enrollmentKey)
     {
         var result = this with
@@ -93,7 +93,7 @@ internal sealed partial record AgentConfig(
 
     private static bool Blank(string? value) => string.IsNullOrWhiteSpace(value);
 
-    // Spec 01 "Sites and enrollment keys".
+    // docs/api.md "Sites and enrollment keys".
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")]
     private static partial Regex SiteCodePattern();
 

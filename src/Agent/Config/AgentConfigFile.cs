@@ -54,7 +54,7 @@ internal sealed class AgentConfigFile(string path)
     }
 
     /// <summary>
-    /// After a successful enrollment: removes <c>enrollmentKey</c> (spec 03: the site key is no
+    /// After a successful enrollment: removes <c>enrollmentKey</c> (docs/agent.md: the site key is no
     /// longer needed on this machine) and records the server, site and key fingerprint that were
     /// used, which differ from the file's when flags overrode them. Unknown fields are kept.
     /// </summary>
@@ -73,7 +73,7 @@ internal sealed class AgentConfigFile(string path)
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
         var text = document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
-        // The installer writes this file 0600 (spec 04); a rewrite keeps whatever mode it has.
+        // The installer writes this file 0600 (docs/installers.md); a rewrite keeps whatever mode it has.
         var mode = AtomicFile.ModeOrDefault(path, AtomicFile.OwnerReadWrite);
         await AtomicFile.WriteAsync(path, Encoding.UTF8.GetBytes(text), mode, cancellationToken);
     }

@@ -1,6 +1,6 @@
 namespace GuruConnect.Agent.Config;
 
-/// <summary>Machine labels the site installer sets; sent as-is with enrollment (spec 01).</summary>
+/// <summary>Machine labels the site installer sets; sent as-is with enrollment (docs/api.md).</summary>
 internal sealed record AgentLabels(
     string? Company = null,
     string? Site = null,

@@ -1,7 +1,7 @@
 namespace GuruConnect.Agent.Config;
 
 /// <summary>
-/// Where the agent reads its config and keeps its state (spec 03). The environment variables
+/// Where the agent reads its config and keeps its state (docs/agent.md). The environment variables
 /// exist for tests, development and unusual layouts.
 /// </summary>
 /// <param name="ConfigPath">The site config JSON.</param>

@@ -2,7 +2,7 @@ namespace GuruConnect.Agent.Credentials;
 
 /// <summary>
 /// A stored credential exists but cannot be used. Fatal on purpose: silently enrolling again
-/// would loop against the server and hide a copied file or changed hardware (spec 03).
+/// would loop against the server and hide a copied file or changed hardware (docs/agent.md).
 /// </summary>
 internal sealed class CredentialStoreUnreadableException : Exception
 {

@@ -2,7 +2,7 @@ namespace GuruConnect.Agent.Credentials;
 
 /// <summary>
 /// Encrypts the <c>cak_</c> key at rest so that a copy of the file is inert on another machine
-/// (spec 03 "Credential store"). Linux: AES-GCM under an identity-derived key; Windows: DPAPI.
+/// (docs/agent.md "Credential store"). Linux: AES-GCM under an identity-derived key; Windows: DPAPI.
 /// </summary>
 internal interface ICredentialProtector
 {

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace GuruConnect.Agent.Enrollment;
 
-/// <summary><c>POST {server}/api/enroll</c> (spec 01), every answer mapped to an <see cref="EnrollmentResult"/>.</summary>
+/// <summary><c>POST {server}/api/enroll</c> (docs/api.md), every answer mapped to an <see cref="EnrollmentResult"/>.</summary>
 internal sealed class EnrollmentClient(HttpClient http, TimeProvider time, ILogger<EnrollmentClient> log)
 {
     private const int MaxErrorBodyBytes = 64 * 1024;
@@ -63,7 +63,7 @@ internal sealed class EnrollmentClient(HttpClient http, TimeProvider time, ILogg
         EnrollmentLog.Answer(log, status, problem?.Code, traceId);
         var detail = problem?.Detail ?? problem?.Title ?? response.ReasonPhrase ?? "no details";
 
-        // Spec 01: `code` is what clients branch on; the status is the fallback for a body
+        // docs/api.md: `code` is what clients branch on; the status is the fallback for a body
         // without one (a proxy in the way, an older server).
         return (problem?.Code, response.StatusCode) switch
         {

@@ -11,7 +11,7 @@ namespace GuruConnect.Agent.Enrollment;
 /// <summary>
 /// Read config → compute the machine uid → <c>POST /api/enroll</c> → store the <c>cak_</c> key →
 /// remove <c>enrollmentKey</c> from the config. <c>enroll</c> tries once; <c>run</c> waits out
-/// approvals, rate limits and outages, and never hammers the server (spec 03).
+/// approvals, rate limits and outages, and never hammers the server (docs/agent.md).
 /// </summary>
 internal sealed class EnrollmentFlow(
     AgentPaths paths,
@@ -23,12 +23,12 @@ internal sealed class EnrollmentFlow(
     string hostname,
     Func<double> random)
 {
-    /// <summary>Spec 03 "Run modes": a pending machine is checked again about once a minute.</summary>
+    /// <summary>docs/agent.md "Run modes": a pending machine is checked again about once a minute.</summary>
     public static TimeSpan PendingPollInterval { get; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// Rejected, conflicting or invalid requests need a person; retrying every 15 minutes stays far
-    /// below the server's lockout (20 consecutive failures, spec 01) and still picks up a fix.
+    /// below the server's lockout (20 consecutive failures, docs/api.md) and still picks up a fix.
     /// </summary>
     public static TimeSpan NeedsAttentionInterval { get; } = TimeSpan.FromMinutes(15);
 

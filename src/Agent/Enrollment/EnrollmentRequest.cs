@@ -3,7 +3,7 @@ using GuruConnect.Protocol;
 
 namespace GuruConnect.Agent.Enrollment;
 
-/// <summary>Body of <c>POST /api/enroll</c>, field names exactly as spec 01.</summary>
+/// <summary>Body of <c>POST /api/enroll</c>, field names exactly as docs/api.md.</summary>
 internal sealed record EnrollmentRequest(
     string SiteCode,
     string EnrollmentKey,

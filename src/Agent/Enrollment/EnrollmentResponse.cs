@@ -1,6 +1,6 @@
 namespace GuruConnect.Agent.Enrollment;
 
-/// <summary>201/200/202 body of <c>POST /api/enroll</c> (spec 01); <c>key</c> is absent on 202.</summary>
+/// <summary>201/200/202 body of <c>POST /api/enroll</c> (docs/api.md); <c>key</c> is absent on 202.</summary>
 internal sealed record EnrollmentResponse(
     Guid? MachineId,
     string? Key,

@@ -1,6 +1,6 @@
 namespace GuruConnect.Agent.Enrollment;
 
-/// <summary>RFC 9457 problem+json as the server sends it (spec 01 "Errors"); <c>code</c> is what we branch on.</summary>
+/// <summary>RFC 9457 problem+json as the server sends it (docs/api.md "Errors"); <c>code</c> is what we branch on.</summary>
 internal sealed record ProblemDetailsBody(
     string? Type,
     string? Title,

@@ -5,7 +5,7 @@ using System.Text;
 namespace GuruConnect.Agent.Identity;
 
 /// <summary>
-/// Computes <c>machine_uid</c> exactly as spec 03 "Machine identity" fixes it:
+/// Computes <c>machine_uid</c> exactly as docs/agent.md "Machine identity" fixes it:
 /// <c>hex(SHA-256("guruconnect-machine-uid-v1\n" + signals joined by "\n"))</c>, lowercase.
 /// Changing the prefix, the order or the normalisation changes every machine's uid; the golden
 /// vector in the tests pins it.

@@ -1,6 +1,6 @@
 namespace GuruConnect.Agent.Inventory;
 
-/// <summary>What the agent reports in <c>AgentStatus</c> (spec 02): read on connect and when it changes.</summary>
+/// <summary>What the agent reports in <c>AgentStatus</c> (docs/protocol.md): read on connect and when it changes.</summary>
 internal sealed record InventorySnapshot(
     string OsName,
     string OsVersion,

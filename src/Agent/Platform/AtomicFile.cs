@@ -2,7 +2,7 @@ namespace GuruConnect.Agent.Platform;
 
 /// <summary>
 /// Temp file in the same folder, flushed to disk, renamed over the target: a crash leaves
-/// either the old file or the new one, never half of either (spec 03 "Credential store").
+/// either the old file or the new one, never half of either (docs/agent.md "Credential store").
 /// </summary>
 internal static class AtomicFile
 {

@@ -2,7 +2,7 @@ namespace GuruConnect.Agent.Retry;
 
 /// <summary>
 /// Exponential backoff with jitter: the ceiling doubles from <c>initial</c> up to <c>maximum</c>
-/// (spec 02: 1 s doubling to 60 s) and each delay is drawn from [ceiling / 2, ceiling], so a fleet
+/// (docs/protocol.md: 1 s doubling to 60 s) and each delay is drawn from [ceiling / 2, ceiling], so a fleet
 /// of agents that lost the server at the same moment does not come back in lockstep.
 /// Used for enrollment retries now and for reconnects once the transport lands.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace GuruConnect.Agent.Service;
 
 /// <summary>
-/// Registers the agent with the OS service manager (spec 03 <c>install</c> / <c>uninstall</c>):
+/// Registers the agent with the OS service manager (docs/agent.md <c>install</c> / <c>uninstall</c>):
 /// systemd on Linux, the service control manager on Windows.
 /// </summary>
 internal interface IServiceHost

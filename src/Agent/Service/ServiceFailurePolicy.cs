@@ -1,7 +1,7 @@
 namespace GuruConnect.Agent.Service;
 
 /// <summary>
-/// Windows recovery settings (spec 03: restart on failure after 5 s). Kept apart from the
+/// Windows recovery settings (docs/agent.md: restart on failure after 5 s). Kept apart from the
 /// P/Invoke so the values are testable on any OS.
 /// </summary>
 /// <param name="ResetPeriod">After this long without a failure the failure count starts again.</param>

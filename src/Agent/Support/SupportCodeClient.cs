@@ -62,7 +62,7 @@ internal sealed class SupportCodeClient(HttpClient http, TimeProvider time)
                     _ => null,
                 });
             case HttpStatusCode.NotFound:
-                // Spec 01: `code` is what clients branch on; a 404 without it is a missing route (wrong server).
+                // docs/api.md: `code` is what clients branch on; a 404 without it is a missing route (wrong server).
                 var problem = await ReadAsync(response, SupportJsonContext.Default.ProblemDetailsBody, cancellationToken);
                 return problem?.Code == "CODE_INVALID" ? new SupportCodeCheck.NotLive(code) : NotGuruConnect(server, status);
             case >= HttpStatusCode.InternalServerError:

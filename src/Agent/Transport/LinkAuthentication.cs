@@ -5,7 +5,7 @@ using GuruConnect.Agent.Identity;
 namespace GuruConnect.Agent.Transport;
 
 /// <summary>
-/// How a connection to <c>/ws/agent</c> proves itself before the upgrade (spec 02 "Agent plane"):
+/// How a connection to <c>/ws/agent</c> proves itself before the upgrade (docs/protocol.md "Agent plane"):
 /// the machine key in the Authorization header (managed), or a support code in the query and no
 /// header at all (attended). After the upgrade both speak the same protocol.
 /// </summary>

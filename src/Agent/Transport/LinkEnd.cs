@@ -32,7 +32,7 @@ internal enum LinkEndKind
     Refused,
     Dropped,
 
-    /// <summary><c>Disconnect {reason: "session-ended"}</c>: a technician ended the session or cancelled its code (spec 02 "Session lifecycle").</summary>
+    /// <summary><c>Disconnect {reason: "session-ended"}</c>: a technician ended the session or cancelled its code (docs/protocol.md "Session lifecycle").</summary>
     Ended,
 
     /// <summary>Cancelled (Ctrl+C, service stop): the agent closed the socket itself.</summary>

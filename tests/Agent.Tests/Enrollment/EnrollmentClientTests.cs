@@ -5,7 +5,7 @@ using GuruConnect.Agent.Tests.Support;
 
 namespace GuruConnect.Agent.Tests.Enrollment;
 
-/// <summary>The client against a real HTTP listener on 127.0.0.1, every answer spec 01 defines.</summary>
+/// <summary>The client against a real HTTP listener on 127.0.0.1, every answer docs/api.md defines.</summary>
 public sealed class EnrollmentClientTests
 {
     private static readonly EnrollmentRequest Request = new(
@@ -170,7 +170,7 @@ public sealed class EnrollmentClientTests
     [Fact]
     public async Task Enroll_CodeWinsOverStatus()
     {
-        // Spec 01: clients branch on `code`; the status is the fallback.
+        // docs/api.md: clients branch on `code`; the status is the fallback.
         await using var server = TestHttpServer.Sequence(TestResponse.Problem(403, "ENROLL_REJECTED", "nope"));
 
         (await EnrollAsync(server)).ShouldBeOfType<EnrollmentResult.Rejected>();

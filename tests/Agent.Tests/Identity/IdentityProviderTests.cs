@@ -11,7 +11,7 @@ public sealed class IdentityProviderTests
     [Fact]
     public void Compute_GoldenVector_NeverDrifts()
     {
-        // sha256("guruconnect-machine-uid-v1\n4C4C4544-…\n/9X2KN32/CN1296\nS3Z1NB0K123456"), spec 03.
+        // sha256("guruconnect-machine-uid-v1\n4C4C4544-…\n/9X2KN32/CN1296\nS3Z1NB0K123456"), docs/agent.md.
         var identity = IdentityProvider.Compute(Board);
 
         identity.Uid.ShouldBe("42b5c9c838ed66e9c05dacb893fd37838fab7bbaa0df8684a1d85f909a05f0a1");

@@ -81,17 +81,21 @@ internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 
     private sealed class ManualTimer(ManualTimeProvider owner, TimerCallback callback, object? state) : ITimer
     {
+        private TimeSpan _period = Timeout.InfiniteTimeSpan;
+
         public DateTimeOffset? Due { get; private set; }
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
             Due = dueTime == Timeout.InfiniteTimeSpan ? null : owner.GetUtcNow() + dueTime;
+            _period = period;
             return true;
         }
 
+        // A periodic timer (PeriodicTimer, heartbeats) is due again one period later.
         public void Fire()
         {
-            Due = null;
+            Due = _period == Timeout.InfiniteTimeSpan || _period == TimeSpan.Zero ? null : Due + _period;
             callback(state);
         }
 

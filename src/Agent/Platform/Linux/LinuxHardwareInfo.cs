@@ -5,7 +5,7 @@ using GuruConnect.Agent.Identity;
 namespace GuruConnect.Agent.Platform.Linux;
 
 /// <summary>
-/// Identity signals from sysfs (spec 03). <paramref name="root"/> is "/" in production and a
+/// Identity signals from sysfs (docs/agent.md). <paramref name="root"/> is "/" in production and a
 /// fake tree in tests. The DMI files are root-only (0400): read as another user they are
 /// missing signals, which is why <c>status</c> shows the uid recorded at enrollment.
 /// </summary>

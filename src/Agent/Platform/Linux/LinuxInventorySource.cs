@@ -3,7 +3,7 @@ using GuruConnect.Agent.Inventory;
 
 namespace GuruConnect.Agent.Platform.Linux;
 
-/// <summary>Linux inventory from /etc/os-release, /proc and /sys (spec 02 AgentStatus). Missing files are empty facts.</summary>
+/// <summary>Linux inventory from /etc/os-release, /proc and /sys (docs/protocol.md AgentStatus). Missing files are empty facts.</summary>
 internal sealed class LinuxInventorySource(string root = "/") : IInventorySource
 {
     public InventorySnapshot Read()

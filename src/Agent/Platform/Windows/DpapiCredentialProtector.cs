@@ -5,7 +5,7 @@ using GuruConnect.Agent.Credentials;
 namespace GuruConnect.Agent.Platform.Windows;
 
 /// <summary>
-/// DPAPI, machine scope (spec 03): the LocalSystem service can read it, a copy taken to another
+/// DPAPI, machine scope (docs/agent.md): the LocalSystem service can read it, a copy taken to another
 /// machine cannot. The folder ACL (SYSTEM + Administrators) keeps other local users out, since
 /// machine scope alone lets any local account decrypt.
 /// </summary>

@@ -4,7 +4,7 @@ using System.Security.Principal;
 
 namespace GuruConnect.Agent.Platform.Windows;
 
-/// <summary>Spec 03: the credential folder is readable by SYSTEM and Administrators only.</summary>
+/// <summary>docs/agent.md: the credential folder is readable by SYSTEM and Administrators only.</summary>
 [SupportedOSPlatform("windows")]
 internal static class WindowsFolderAcl
 {

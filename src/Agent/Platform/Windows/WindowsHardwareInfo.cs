@@ -6,7 +6,7 @@ using Microsoft.Win32;
 namespace GuruConnect.Agent.Platform.Windows;
 
 /// <summary>
-/// Identity signals from WMI (spec 03): <c>Win32_ComputerSystemProduct.UUID</c>,
+/// Identity signals from WMI (docs/agent.md): <c>Win32_ComputerSystemProduct.UUID</c>,
 /// <c>Win32_BaseBoard.SerialNumber</c>, the serial of the disk holding the system drive, and
 /// <c>MachineGuid</c> as the OS install id. Any query that fails is a missing signal.
 /// </summary>

@@ -8,7 +8,7 @@ namespace GuruConnect.Agent.Platform.Windows;
 
 /// <summary>
 /// Registers <c>GuruConnectAgent</c>: LocalSystem, automatic start, restart 5 s after a failure
-/// (spec 03). Compiled everywhere, exercised only on Windows.
+/// (docs/agent.md). Compiled everywhere, exercised only on Windows.
 /// </summary>
 [SupportedOSPlatform("windows")]
 internal sealed class WindowsServiceHost(TimeProvider time) : IServiceHost
