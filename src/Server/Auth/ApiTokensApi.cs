@@ -2,7 +2,7 @@ using System.Security.Claims;
 using GuruConnect.Server.Audit;
 using GuruConnect.Server.Data;
 using GuruConnect.Server.Errors;
-using GuruConnect.Server.Hosting;
+using GuruConnect.Server.Network;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GuruConnect.Server.Auth;

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using GuruConnect.Server.Audit;
 using GuruConnect.Server.Data;
 using GuruConnect.Server.Errors;
-using GuruConnect.Server.Hosting;
+using GuruConnect.Server.Network;
 using GuruConnect.Server.RateLimiting;
 using GuruConnect.Server.Users;
 using Microsoft.AspNetCore.Http.HttpResults;

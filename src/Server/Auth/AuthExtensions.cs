@@ -1,4 +1,4 @@
-using GuruConnect.Server.Hosting;
+using GuruConnect.Server.Data;
 using GuruConnect.Server.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;

@@ -1,5 +1,5 @@
 using System.Text;
-using GuruConnect.Server.Hosting;
+using GuruConnect.Server.Data;
 using Microsoft.IdentityModel.Tokens;
 
 namespace GuruConnect.Server.Auth;

@@ -1,4 +1,3 @@
-using GuruConnect.Server.Hosting;
 using Microsoft.Data.Sqlite;
 
 namespace GuruConnect.Server.Data;

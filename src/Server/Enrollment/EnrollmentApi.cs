@@ -1,6 +1,6 @@
 using GuruConnect.Server.Errors;
-using GuruConnect.Server.Hosting;
 using GuruConnect.Server.Machines;
+using GuruConnect.Server.Network;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GuruConnect.Server.Enrollment;

@@ -5,6 +5,7 @@ using GuruConnect.Server.Enrollment;
 using GuruConnect.Server.Errors;
 using GuruConnect.Server.Health;
 using GuruConnect.Server.Machines;
+using GuruConnect.Server.Network;
 using GuruConnect.Server.Observability;
 using GuruConnect.Server.Relay;
 using GuruConnect.Server.Releases;
@@ -35,7 +36,7 @@ public static class ServerApp
         builder.Services.AddSingleton(TimeProvider.System);                    // tests replace the clock here
         builder.Services.AddSecurityHeaders();                                 // Hosting/: nosniff, no framing, CSP, no-store on /api, no Server header
         builder.Services.AddApiErrors();                                       // Errors/: problem+json with code and traceId everywhere
-        builder.Services.AddTrustedProxies(builder.Configuration);             // Hosting/: X-Forwarded-For only from configured proxies
+        builder.Services.AddTrustedProxies(builder.Configuration);             // Network/: X-Forwarded-For only from configured proxies
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddOpenApi();                                         // /openapi/v1.json generated from the endpoints
         builder.Services.AddObservability();                                   // Observability/: /metrics in Prometheus text

@@ -110,7 +110,7 @@ internal sealed partial class AgentPlane
         catch (DbException e)
         {
             RelayLog.AgentHandshakeFailed(logger, ip, e.GetType().Name);
-            connection.Close(WebSocketCloseStatus.InternalServerError, "server-error", SessionNotices.Disconnect("server-error"));
+            connection.Close(WebSocketCloseStatus.InternalServerError, CloseReasons.ServerError, SessionNotices.Disconnect(CloseReasons.ServerError));
             return null;
         }
     }

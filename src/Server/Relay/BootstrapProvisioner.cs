@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using GuruConnect.Protocol;
 using GuruConnect.Server.Data;
 using GuruConnect.Server.Machines;
 

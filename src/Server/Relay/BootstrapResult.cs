@@ -1,3 +1,4 @@
+using GuruConnect.Protocol;
 using GuruConnect.Server.Machines;
 
 namespace GuruConnect.Server.Relay;

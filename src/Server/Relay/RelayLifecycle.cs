@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using GuruConnect.Protocol;
 using GuruConnect.Server.Machines;
 using GuruConnect.Server.Sessions;
 

@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
+using GuruConnect.Protocol;
 using GuruConnect.Protocol.V1;
-using GuruConnect.Server.Relay;
 
 namespace GuruConnect.Server.Sessions;
 

@@ -1,9 +1,9 @@
 using System.Security.Claims;
+using GuruConnect.Protocol;
 using GuruConnect.Server.Audit;
 using GuruConnect.Server.Auth;
 using GuruConnect.Server.Errors;
-using GuruConnect.Server.Hosting;
-using GuruConnect.Server.Relay;
+using GuruConnect.Server.Network;
 using GuruConnect.Server.Sessions;
 using GuruConnect.Server.Users;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -3,7 +3,7 @@ using GuruConnect.Server.Audit;
 using GuruConnect.Server.Auth;
 using GuruConnect.Server.Data;
 using GuruConnect.Server.Errors;
-using GuruConnect.Server.Hosting;
+using GuruConnect.Server.Network;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GuruConnect.Server.Users;

@@ -1,4 +1,4 @@
-namespace GuruConnect.Server.Hosting;
+namespace GuruConnect.Server.Data;
 
 /// <summary>
 /// The data folder of the embedded default: SQLite file and generated JWT secret live here.

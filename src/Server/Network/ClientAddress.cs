@@ -1,4 +1,4 @@
-namespace GuruConnect.Server.Hosting;
+namespace GuruConnect.Server.Network;
 
 /// <summary>
 /// The client IP as rate limits and audit see it. Forwarded headers are applied by middleware only

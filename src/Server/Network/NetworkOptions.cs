@@ -1,4 +1,4 @@
-namespace GuruConnect.Server.Hosting;
+namespace GuruConnect.Server.Network;
 
 /// <summary>Configuration section <c>Network</c>.</summary>
 public sealed class NetworkOptions

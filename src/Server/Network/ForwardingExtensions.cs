@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 
-namespace GuruConnect.Server.Hosting;
+namespace GuruConnect.Server.Network;
 
 internal static class ForwardingExtensions
 {
