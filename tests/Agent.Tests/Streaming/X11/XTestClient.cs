@@ -31,13 +31,20 @@ internal sealed partial class XTestClient : IDisposable
         gc = XCreateGC(display, root, 0, IntPtr.Zero);
     }
 
-    /// <summary>Paints BGRX <paramref name="pixels"/> (w*h*4) at (x, y) on the root window.</summary>
+    /// <summary>
+    /// Paints BGRX <paramref name="pixels"/> (w*h*4) at (x, y) on the root window, atomically: a large
+    /// XPutImage is split into many requests that a capture could see half done, so the image goes to a
+    /// pixmap first and reaches the screen in one XCopyArea, as an application's double buffer would.
+    /// </summary>
     public void Paint(int x, int y, int width, int height, byte[] pixels)
     {
         var data = Marshal.AllocHGlobal(pixels.Length);
         Marshal.Copy(pixels, 0, data, pixels.Length);
         var image = XCreateImage(display, XDefaultVisual(display, screen), 24, 2, 0, data, (uint)width, (uint)height, 32, width * 4);
-        XPutImage(display, window != 0 ? window : root, gc, image, 0, 0, x, y, (uint)width, (uint)height);
+        var pixmap = XCreatePixmap(display, root, (uint)width, (uint)height, 24);
+        XPutImage(display, pixmap, gc, image, 0, 0, 0, 0, (uint)width, (uint)height);
+        XCopyArea(display, pixmap, window != 0 ? window : root, gc, 0, 0, (uint)width, (uint)height, x, y);
+        XFreePixmap(display, pixmap);
         XSync(display, 0);
         // XDestroyImage frees data too.
         var destroy = Marshal.GetDelegateForFunctionPointer<DestroyImage>(Marshal.ReadIntPtr(image, 96));
@@ -116,6 +123,15 @@ internal sealed partial class XTestClient : IDisposable
 
     [LibraryImport(X11)]
     private static partial int XPutImage(IntPtr display, nuint drawable, IntPtr gc, IntPtr image, int srcX, int srcY, int x, int y, uint width, uint height);
+
+    [LibraryImport(X11)]
+    private static partial nuint XCreatePixmap(IntPtr display, nuint drawable, uint width, uint height, uint depth);
+
+    [LibraryImport(X11)]
+    private static partial int XFreePixmap(IntPtr display, nuint pixmap);
+
+    [LibraryImport(X11)]
+    private static partial int XCopyArea(IntPtr display, nuint source, nuint destination, IntPtr gc, int srcX, int srcY, uint width, uint height, int x, int y);
 
     [LibraryImport(X11)]
     private static partial IntPtr XGetImage(IntPtr display, nuint drawable, int x, int y, uint width, uint height, nuint planes, int format);
