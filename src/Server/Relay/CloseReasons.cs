@@ -17,6 +17,7 @@ internal static class CloseReasons
     public const string TooSlow = "too-slow";
     public const string TooLarge = "too-large";
     public const string NotBinary = "not-binary";
+    public const string Malformed = "malformed";
     public const string BadHello = "bad-hello";
     public const string Goodbye = "goodbye";
 }
