@@ -39,6 +39,7 @@ public static class CloseReasons
 
     /// <summary>A text message on a binary-only socket.</summary>
     public const string NotBinary = "not-binary";
+    public const string Malformed = "malformed";
 
     /// <summary>An <c>AgentHello</c> without what the server needs.</summary>
     public const string BadHello = "bad-hello";

@@ -11,5 +11,6 @@ internal abstract record EnrollOutcome
 
     public sealed record Pending(Guid MachineId) : EnrollOutcome;
 
-    public sealed record Enrolled(Guid MachineId, string Key, string Disposition) : EnrollOutcome;
+    /// <summary><paramref name="RevokedKeys"/>: the machine's older keys a re-enroll revoked (one active key per machine).</summary>
+    public sealed record Enrolled(Guid MachineId, string Key, string Disposition, IReadOnlyList<Guid>? RevokedKeys = null) : EnrollOutcome;
 }

@@ -76,6 +76,16 @@ internal sealed class EnrollmentService(
         }
 
         await AuditAsync(outcome, request, active, ip, cancellationToken);
+        if (outcome is EnrollOutcome.Enrolled { RevokedKeys: { Count: > 0 } revokedKeys } enrolled)
+        {
+            foreach (var keyId in revokedKeys)
+            {
+                lifecycle.RaiseKeyRevoked(enrolled.MachineId, keyId);     // closes any socket still using it
+                await audit.WriteAsync(new AuditEntry(AuditEventTypes.MachineKeyRevoked, Actor: "enrollment", MachineId: enrolled.MachineId, Ip: ip,
+                    Details: new Dictionary<string, object?> { ["keyId"] = keyId, ["reason"] = "re-enrolled" }), cancellationToken);
+            }
+        }
+
         return outcome;
     }
 
@@ -192,7 +202,9 @@ internal sealed class EnrollmentService(
             },
             transaction, cancellationToken: cancellationToken));
         var issued = await keys.IssueAsync(connection, transaction, row.Id, cancellationToken);
-        return new EnrollOutcome.Enrolled(row.Id, issued.Key, Dispositions.Reuse);
+        // One active key per machine: the re-enrolled agent holds the new one, so the old ones go with the row lock held.
+        var revoked = await keys.RevokeOthersAsync(connection, transaction, row.Id, issued.KeyId, cancellationToken);
+        return new EnrollOutcome.Enrolled(row.Id, issued.Key, Dispositions.Reuse, revoked);
     }
 
     private async Task AuditAsync(EnrollOutcome outcome, ValidEnrollRequest request, ActiveEnrollmentKey site, string ip, CancellationToken cancellationToken)

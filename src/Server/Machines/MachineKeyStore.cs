@@ -28,6 +28,22 @@ internal sealed class MachineKeyStore(Database database, TimeProvider time)
         return new IssuedMachineKey(id, key);
     }
 
+    /// <summary>Revokes every live key of the machine but <paramref name="keep"/>, inside the caller's transaction; returns their ids.</summary>
+    public async Task<IReadOnlyList<Guid>> RevokeOthersAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, Guid machineId, Guid keep, CancellationToken cancellationToken)
+    {
+        var ids = (await connection.QueryAsync<Guid>(new CommandDefinition(
+            "SELECT id FROM machine_keys WHERE machine_id = @machineId AND id <> @keep AND revoked_at IS NULL",
+            new { machineId, keep }, transaction, cancellationToken: cancellationToken))).AsList();
+        if (ids.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE machine_keys SET revoked_at = @now WHERE machine_id = @machineId AND id <> @keep AND revoked_at IS NULL",
+                new { machineId, keep, now = time.GetUtcNow() }, transaction, cancellationToken: cancellationToken));
+        }
+
+        return ids;
+    }
+
     public async Task<IReadOnlyList<MachineKeyInfo>> ListAsync(Guid machineId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -27,9 +27,9 @@ internal sealed partial class AgentPlane
             var frame = OutgoingFrame.Own(read.Buffer!, read.Length);
             try
             {
-                if (await HandleAsync(agent, session, frame, cancellationToken))
+                if (await HandleAsync(agent, session, frame, cancellationToken) is { } ended)
                 {
-                    return ConnectionEnd.Disconnected;
+                    return ended;
                 }
             }
             finally
@@ -39,55 +39,63 @@ internal sealed partial class AgentPlane
         }
     }
 
-    /// <summary>One message from the agent. True when it said goodbye (<c>Disconnect</c>).</summary>
-    private async ValueTask<bool> HandleAsync(AgentConnection agent, RelaySession session, OutgoingFrame frame, CancellationToken cancellationToken)
+    /// <summary>One message from the agent. Non-null ends the connection: goodbye (<c>Disconnect</c>) or a malformed message.</summary>
+    private async ValueTask<ConnectionEnd?> HandleAsync(AgentConnection agent, RelaySession session, OutgoingFrame frame, CancellationToken cancellationToken)
     {
         if (!Frames.TryReadHeader(frame.Span, out var payload, out var viewerId) || payload == Case.None)
         {
-            metrics.Dropped(DropReason.Malformed);
-            return false;
+            return Malformed(session, frame.Length);
         }
 
         if (!Directions.IsAgentToServerOrViewer(payload))
         {
             metrics.Dropped(DropReason.Direction);
-            return false;
+            return null;
         }
 
         switch (payload)
         {
             case Case.AgentStatus:
-                await StoreStatusAsync(agent, frame, cancellationToken);
-                return false;
+                return await StoreStatusAsync(agent, frame, cancellationToken) ? null : Malformed(session, frame.Length);
             case Case.Ping:
-                if (Frames.TryParse(frame.Span, out var ping))
+                if (!Frames.TryParse(frame.Span, out var ping))
                 {
-                    agent.Connection.Send(new Envelope { Pong = new Pong { Nonce = ping.Ping.Nonce } });
+                    return Malformed(session, frame.Length);
                 }
 
-                return false;
+                agent.Connection.Send(new Envelope { Pong = new Pong { Nonce = ping.Ping.Nonce } });
+                return null;
             case Case.Disconnect:
-                return true;
+                return ConnectionEnd.Disconnected;
             case Case.ClipboardText when frame.Length > ProtocolLimits.MaxClipboardBytes + 64:
                 metrics.Dropped(DropReason.TooLarge);
-                return false;
+                return null;
             case Case.ChatMessage:
-                if (Frames.TryParse(frame.Span, out var chat))
+                if (!Frames.TryParse(frame.Span, out var chat))
                 {
-                    RelayLog.Chat(logger, chat.ChatMessage.Text.Length, "agent", session.Id);
+                    return Malformed(session, frame.Length);
                 }
 
+                RelayLog.Chat(logger, chat.ChatMessage.Text.Length, "agent", session.Id);
                 break;
         }
 
         if (!Directions.IsRelayed(payload))
         {
             // The hello again, a pong: liveness is already recorded, nothing to forward.
-            return false;
+            return null;
         }
 
         FanOut(agent, session, frame, payload, viewerId);
-        return false;
+        return null;
+    }
+
+    /// <summary>Counted, logged once without the payload, and the socket closed with 1007 (docs/security.md, input bounds).</summary>
+    private ConnectionEnd Malformed(RelaySession session, int length)
+    {
+        metrics.Dropped(DropReason.Malformed);
+        RelayLog.Malformed(logger, "agent", session.Id, length);
+        return ConnectionEnd.Malformed;
     }
 
     /// <summary>
@@ -123,19 +131,20 @@ internal sealed partial class AgentPlane
         }
     }
 
-    private async Task StoreStatusAsync(AgentConnection agent, OutgoingFrame frame, CancellationToken cancellationToken)
+    /// <summary>False when the status is not a valid envelope.</summary>
+    private async Task<bool> StoreStatusAsync(AgentConnection agent, OutgoingFrame frame, CancellationToken cancellationToken)
     {
-        if (agent.IsSupport)
-        {
-            return; // an attended machine is not part of the fleet: nothing of it is stored
-        }
-
         if (!Frames.TryParse(frame.Span, out var envelope))
         {
-            metrics.Dropped(DropReason.Malformed);
-            return;
+            return false;
+        }
+
+        if (agent.IsSupport)
+        {
+            return true; // an attended machine is not part of the fleet: nothing of it is stored
         }
 
         await inventory.StoreAsync(agent, AgentReports.Inventory(envelope.AgentStatus, agent.Ip), cancellationToken);
+        return true;
     }
 }

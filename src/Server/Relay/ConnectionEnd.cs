@@ -15,6 +15,9 @@ internal enum ConnectionEnd
     /// <summary>A message over the plane's cap: closed with 1009.</summary>
     TooLarge,
 
+    /// <summary>A message that is not a valid protobuf envelope: closed with 1007 (docs/protocol.md).</summary>
+    Malformed,
+
     /// <summary>A text message: closed with 1003.</summary>
     NotBinary,
 

@@ -167,6 +167,9 @@ internal sealed class RelayConnection : IDisposable
             case ConnectionEnd.NotBinary:
                 Close(WebSocketCloseStatus.InvalidMessageType, CloseReasons.NotBinary);
                 break;
+            case ConnectionEnd.Malformed:
+                Close(WebSocketCloseStatus.InvalidPayloadData, CloseReasons.Malformed);
+                break;
             default:
                 Close(WebSocketCloseStatus.NormalClosure, CloseReason ?? CloseReasons.Goodbye);
                 break;

@@ -22,9 +22,9 @@ internal sealed partial class ViewerPlane
             connection.MarkReceived();
             try
             {
-                if (Handle(viewer, session, read.Span))
+                if (Handle(viewer, session, read.Span) is { } ended)
                 {
-                    return ConnectionEnd.Disconnected;
+                    return ended;
                 }
             }
             finally
@@ -38,48 +38,49 @@ internal sealed partial class ViewerPlane
     /// One message from a viewer. Only viewer payloads pass (spec 05 #17: anything else is dropped and
     /// counted); input only from the controller and within the per-second budget. What is relayed is the
     /// viewer's bytes with its id appended — or, for chat, the re-serialized message with <c>from</c> set.
-    /// True when the viewer said goodbye.
+    /// Non-null ends the connection: goodbye, or a malformed message (closed with 1007).
     /// </summary>
-    private bool Handle(ViewerConnection viewer, RelaySession session, ReadOnlySpan<byte> message)
+    private ConnectionEnd? Handle(ViewerConnection viewer, RelaySession session, ReadOnlySpan<byte> message)
     {
         if (!Frames.TryReadHeader(message, out var payload, out _) || payload == Case.None)
         {
-            metrics.Dropped(DropReason.Malformed);
-            return false;
+            return Malformed(session, message.Length);
         }
 
         if (!Directions.IsViewerToAgent(payload))
         {
             metrics.Dropped(DropReason.Direction);
-            return false;
+            return null;
         }
 
         switch (payload)
         {
             case Case.Ping:
-                if (Frames.TryParse(message, out var ping))
+                if (!Frames.TryParse(message, out var ping))
                 {
-                    viewer.Connection.Send(new Envelope { Pong = new Pong { Nonce = ping.Ping.Nonce } });
+                    return Malformed(session, message.Length);
                 }
 
-                return false;
+                viewer.Connection.Send(new Envelope { Pong = new Pong { Nonce = ping.Ping.Nonce } });
+                return null;
             case Case.Pong:
-                return false;
+                return null;
             case Case.Disconnect:
-                return true;
+                return ConnectionEnd.Disconnected;
             case Case.InputControlRequest:
-                if (Frames.TryParse(message, out var request))
+                if (!Frames.TryParse(message, out var request))
                 {
-                    session.RequestControl(viewer, request.InputControlRequest.Release);
+                    return Malformed(session, message.Length);
                 }
 
-                return false;
+                session.RequestControl(viewer, request.InputControlRequest.Release);
+                return null;
         }
 
         if (!Directions.IsRelayed(payload))
         {
             metrics.Dropped(DropReason.Direction);
-            return false;
+            return null;
         }
 
         if (Directions.IsViewerInput(payload))
@@ -87,27 +88,26 @@ internal sealed partial class ViewerPlane
             if (session.Controller != viewer)
             {
                 metrics.Dropped(DropReason.NotController);
-                return false;
+                return null;
             }
 
             if (!viewer.Throttle.TryTake())
             {
                 metrics.Dropped(DropReason.Throttled);
-                return false;
+                return null;
             }
         }
 
         if (session.Agent is not { } agent)
         {
             metrics.Dropped(DropReason.AgentOffline);
-            return false;
+            return null;
         }
 
         var frame = payload == Case.ChatMessage ? StampChat(viewer, session, message) : OutgoingFrame.Concat(message, viewer.ViewerIdField);
         if (frame is null)
         {
-            metrics.Dropped(DropReason.Malformed);
-            return false;
+            return Malformed(session, message.Length);
         }
 
         try
@@ -130,7 +130,15 @@ internal sealed partial class ViewerPlane
             frame.Release();
         }
 
-        return false;
+        return null;
+    }
+
+    /// <summary>Counted, logged once without the payload, and the socket closed with 1007 (docs/security.md, input bounds).</summary>
+    private ConnectionEnd Malformed(RelaySession session, int length)
+    {
+        metrics.Dropped(DropReason.Malformed);
+        RelayLog.Malformed(logger, "viewer", session.Id, length);
+        return ConnectionEnd.Malformed;
     }
 
     private OutgoingFrame? StampChat(ViewerConnection viewer, RelaySession session, ReadOnlySpan<byte> message)

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using GuruConnect.Server.Data;
 
@@ -34,10 +35,25 @@ internal sealed class ViewerTokenUses(Database database, TimeProvider time)
     /// <summary>Redeems an issued, unused jti; false when it was used already or never issued.</summary>
     public async Task<bool> TryRedeemAsync(string jti, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
-        _ = expiresAt;
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM viewer_token_uses WHERE jti = @jti", new { jti = IssuedPrefix + jti }, cancellationToken: cancellationToken)) == 1;
+        // The DELETE is the gate: of two racing uses exactly one removes the row.
+        if (await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM viewer_token_uses WHERE jti = @jti", new { jti = IssuedPrefix + jti }, cancellationToken: cancellationToken)) != 1)
+        {
+            return false;
+        }
+
+        // Then the plain record of the use, kept until the token would have expired.
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO viewer_token_uses (jti, expires_at) VALUES (@jti, @expiresAt)", new { jti, expiresAt }, cancellationToken: cancellationToken));
+        }
+        catch (DbException e) when (SqlDialect.IsUniqueViolation(e, out _))
+        {
+        }
+
+        return true;
     }
 
     /// <summary>Forgets uses of tokens that have expired anyway (a replay now fails on the expiry).</summary>

@@ -86,7 +86,7 @@ public sealed class FlowControlTests
             await agent.SendAsync(list);
         }
 
-        await agent.ReceiveAsync(Case.ViewerLeft, TimeSpan.FromSeconds(5));
+        await agent.ReceiveAsync(Case.ViewerLeft, TimeSpan.FromSeconds(30));
         slowQueue.PeakQueuedBytes.ShouldBeLessThanOrEqualTo(Bound + (Bound / 4) + 64 * 1024);
     }
 }
