@@ -1,9 +1,10 @@
-import { Suspense } from "react";
+import { Suspense, useState } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
 import { api, setSession, useSession } from "../session";
 import { useTheme } from "../theme";
 import { JumpToMachine } from "./JumpToMachine";
+import { ChangePassword } from "./ChangePassword";
 
 export function Layout() {
   const session = useSession();
@@ -11,6 +12,7 @@ export function Layout() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const admin = session?.user.role === "admin";
+  const [passwordOpen, setPasswordOpen] = useState(false);
 
   async function logout() {
     // The server revokes the token; sign out locally even when that call fails.
@@ -40,9 +42,9 @@ export function Layout() {
         <button type="button" className="ghost" onClick={toggleTheme} aria-label={`Switch to ${theme === "dark" ? "light" : "dark"} theme`}>
           {theme === "dark" ? "☀ Light" : "☾ Dark"}
         </button>
-        <span className="user" data-testid="current-user">
+        <button type="button" className="ghost user" data-testid="current-user" title="Change your password" onClick={() => setPasswordOpen(true)}>
           {session?.user.username} <span className="muted">({session?.user.role})</span>
-        </span>
+        </button>
         <button type="button" className="ghost" onClick={logout}>
           Sign out
         </button>
@@ -53,6 +55,7 @@ export function Layout() {
         </Suspense>
       </main>
       <JumpToMachine />
+      <ChangePassword open={passwordOpen} onOpenChange={setPasswordOpen} />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { unwrap } from "../api/client";
+import { unwrap, type Schemas } from "../api/client";
 import { api, useSession } from "../session";
 import { ProblemView } from "../components/ProblemView";
 import { EmptyState } from "../components/EmptyState";
@@ -18,6 +18,7 @@ export default function MachineDetailPage() {
   const queryClient = useQueryClient();
   const [confirmRemove, setConfirmRemove] = useState(false);
   const [issuedKey, setIssuedKey] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
 
   const machine = useQuery({
     queryKey: ["machine", id],
@@ -79,6 +80,11 @@ export default function MachineDetailPage() {
         {admin && m.enrollmentState === "pending" && (
           <button type="button" onClick={() => approve.mutate()} disabled={approve.isPending}>
             Approve
+          </button>
+        )}
+        {admin && (
+          <button type="button" onClick={() => setEditing(true)}>
+            Edit labels
           </button>
         )}
         {admin && (
@@ -167,10 +173,60 @@ export default function MachineDetailPage() {
           <button type="button" className="danger" onClick={() => remove.mutate()} disabled={remove.isPending}>Remove</button>
         </div>
       </Modal>
+      {editing && <EditLabels machine={m} onClose={() => setEditing(false)} />}
       <Modal open={issuedKey !== null} onOpenChange={(o) => !o && setIssuedKey(null)} title="New machine key">
         <p>Shown once. Put it in the agent's credential store; it is stored only as a hash.</p>
         <div className="secret"><code data-testid="issued-key">{issuedKey}</code> <CopyButton text={issuedKey ?? ""} /></div>
       </Modal>
     </div>
+  );
+}
+
+function EditLabels({ machine, onClose }: { machine: Schemas["MachineDetail"]; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const [form, setForm] = useState({
+    displayName: machine.displayName ?? "",
+    company: machine.labels.company ?? "",
+    site: machine.labels.site ?? "",
+    department: machine.labels.department ?? "",
+    deviceType: machine.labels.deviceType ?? "",
+    tags: machine.labels.tags.join(" "),
+  });
+  const save = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.client.PATCH("/api/machines/{id}", {
+          params: { path: { id: machine.id } },
+          body: { ...form, tags: form.tags.split(/[\s,]+/).filter(Boolean) },
+        }),
+      ),
+    onSuccess: () => {
+      queryClient.invalidateQueries({ queryKey: ["machine", machine.id] });
+      queryClient.invalidateQueries({ queryKey: ["machines"] });
+      onClose();
+    },
+  });
+  const field = (k: keyof typeof form, label: string) => (
+    <label>
+      {label}
+      <input value={form[k]} onChange={(e) => setForm({ ...form, [k]: e.target.value })} />
+    </label>
+  );
+  return (
+    <Modal open onOpenChange={(o) => !o && onClose()} title={`Labels of ${machine.hostname}`}>
+      <form className="form" onSubmit={(e) => (e.preventDefault(), save.mutate())}>
+        {field("displayName", "Display name")}
+        {field("company", "Company")}
+        {field("site", "Site label")}
+        {field("department", "Department")}
+        {field("deviceType", "Device type")}
+        {field("tags", "Tags (space or comma separated)")}
+        <ProblemView error={save.error} />
+        <div className="actions">
+          <button type="button" onClick={onClose}>Cancel</button>
+          <button type="submit" className="primary" disabled={save.isPending}>Save</button>
+        </div>
+      </form>
+    </Modal>
   );
 }

@@ -1,4 +1,7 @@
+import { useState } from "react";
 import { Link } from "react-router";
+import { Modal } from "../components/Modal";
+import { dateTime } from "../format";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { unwrap } from "../api/client";
 import { api, useSession } from "../session";
@@ -16,6 +19,7 @@ export default function SessionsPage() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["sessions"] }),
   });
   const list = sessions.data ?? [];
+  const [historyOf, setHistoryOf] = useState<string | null>(null);
   // Sessions name their machine by id; one page of the machines list names them (the API has no batch lookup).
   const names = useQuery({
     queryKey: ["machine-names"],
@@ -46,6 +50,7 @@ export default function SessionsPage() {
                 <td>{since(s.startedAt)} ago</td>
                 <td className="row-actions">
                   <button type="button" className="primary small" disabled={!s.agentOnline} onClick={() => window.open(`/connect/${s.id}`, `gc-${s.id}`)}>Connect</button>
+                  <button type="button" className="small" onClick={() => setHistoryOf(s.id)}>History</button>
                   {admin && <button type="button" className="danger small" onClick={() => end.mutate(s.id)}>End</button>}
                 </td>
               </tr>
@@ -53,6 +58,31 @@ export default function SessionsPage() {
           </tbody>
         </table>
       )}
+      {historyOf && <SessionHistory id={historyOf} onClose={() => setHistoryOf(null)} />}
     </div>
+  );
+}
+
+function SessionHistory({ id, onClose }: { id: string; onClose: () => void }) {
+  const events = useQuery({
+    queryKey: ["session-events", id],
+    queryFn: ({ signal }) => unwrap(api.client.GET("/api/sessions/{id}/events", { params: { path: { id } }, signal })),
+  });
+  return (
+    <Modal open onOpenChange={(o) => !o && onClose()} title="Session history" wide>
+      <ProblemView error={events.error} />
+      {events.isSuccess && events.data.items.length === 0 ? (
+        <EmptyState title="Nothing recorded yet.">Viewer joins and leaves, and the session's removal, appear here.</EmptyState>
+      ) : (
+        <table className="simple">
+          <thead><tr><th>When</th><th>Event</th><th>Who</th></tr></thead>
+          <tbody>
+            {(events.data?.items ?? []).map((e) => (
+              <tr key={e.id}><td>{dateTime(e.at)}</td><td className="mono small">{e.type}</td><td>{e.actor ?? "—"}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Modal>
   );
 }

@@ -209,7 +209,7 @@ function InstallerDialog({ site, knownKey, onClose }: { site: Site | null; known
         </p>
         {!knownKey && (
           <label>
-            Enrollment key (<code>cek_…</code>, from the last rotation)
+            <span>Enrollment key (<code>cek_…</code>, from the last rotation)</span>
             <input name="enrollmentKey" value={key} onChange={(e) => setKey(e.target.value)} placeholder="cek_…" required autoComplete="off" />
           </label>
         )}
