@@ -39,6 +39,8 @@ public static class CloseReasons
 
     /// <summary>A text message on a binary-only socket.</summary>
     public const string NotBinary = "not-binary";
+
+    /// <summary>A message that is not a valid <c>Envelope</c> (closed with 1007).</summary>
     public const string Malformed = "malformed";
 
     /// <summary>An <c>AgentHello</c> without what the server needs.</summary>
