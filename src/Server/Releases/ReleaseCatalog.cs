@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
 using GuruConnect.Protocol;
-using GuruConnect.Server.Hosting;
+using GuruConnect.Server.Data;
 using Microsoft.Extensions.Options;
 
 namespace GuruConnect.Server.Releases;

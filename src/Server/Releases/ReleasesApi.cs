@@ -1,6 +1,6 @@
 using GuruConnect.Server.Errors;
-using GuruConnect.Server.Hosting;
 using GuruConnect.Server.Installers;
+using GuruConnect.Server.Network;
 using GuruConnect.Server.SupportCodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
