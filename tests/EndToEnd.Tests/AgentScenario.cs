@@ -25,7 +25,7 @@ internal sealed class AgentScenario : IAsyncDisposable
 
     public AgentProcess Agent { get; }
 
-    public static async Task<AgentScenario> StartAsync(DbKind db, string fingerprintLabel = "v1 (TEST)", params string[] serverSettings)
+    public static async Task<AgentScenario> StartAsync(DbKind db, string? fingerprintLabel = null, params string[] serverSettings)
     {
         var server = await GuruServer.StartAsync(db, serverSettings);
         var admin = await server.AdminClientAsync();

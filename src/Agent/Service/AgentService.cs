@@ -6,7 +6,6 @@ using GuruConnect.Agent.Hosting;
 using GuruConnect.Agent.Retry;
 using GuruConnect.Agent.State;
 using GuruConnect.Agent.Transport;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -18,7 +17,8 @@ namespace GuruConnect.Agent.Service;
 /// Ends the host with the exit code of the first fatal condition, or 0 when stopped.
 /// </summary>
 internal sealed class AgentService(
-    IServiceProvider services,
+    AgentHostOptions console,
+    EnrollmentFlow enrollment,
     IAgentLink link,
     AgentStateFile stateFile,
     AgentPaths paths,
@@ -31,7 +31,7 @@ internal sealed class AgentService(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        exit.Code = await CommandRunner.RunAsync(services.GetRequiredService<AgentHostOptions>(), () => RunEnrolledAsync(stoppingToken), log);
+        exit.Code = await CommandRunner.RunAsync(console, () => RunEnrolledAsync(stoppingToken), log);
         lifetime.StopApplication();
     }
 
@@ -45,7 +45,7 @@ internal sealed class AgentService(
                 AgentCredentials credentials;
                 try
                 {
-                    credentials = await services.GetRequiredService<EnrollmentFlow>().EnsureEnrolledAsync(cancellationToken);
+                    credentials = await enrollment.EnsureEnrolledAsync(cancellationToken);
                 }
                 catch (AgentConfigException ex) when (keyRejected)
                 {
