@@ -20,8 +20,6 @@ internal static class AuthExtensions
         builder.Services.AddSingleton<RevokedTokens>();
         builder.Services.AddSingleton<ApiTokenStore>();
         builder.Services.AddSingleton<AuthRateLimiters>();
-        builder.Services.AddSingleton<UserStore>();
-        builder.Services.AddSingleton<AdminBootstrap>();
         builder.Services.AddSingleton<LoginTokenEvents>();
         builder.Services
             .AddAuthentication(AuthSchemes.Default)

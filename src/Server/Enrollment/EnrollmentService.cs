@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Diagnostics.Metrics;
-using Dapper;
 using GuruConnect.Protocol;
 using GuruConnect.Server.Audit;
 using GuruConnect.Server.Auth;
@@ -21,6 +20,7 @@ namespace GuruConnect.Server.Enrollment;
 internal sealed class EnrollmentService(
     Database database,
     SiteStore sites,
+    MachineStore machines,
     MachineKeyStore keys,
     MachinePresence presence,
     MachineLifecycle lifecycle,
@@ -115,7 +115,7 @@ internal sealed class EnrollmentService(
         {
             return await database.InTransactionAsync((connection, transaction) => DecideAsync(connection, transaction, request, site, cancellationToken), cancellationToken);
         }
-        catch (DbException ex) when (allowRaceRetry && SqlDialect.IsUniqueViolation(ex, out var constraint) && IsUidIndex(constraint))
+        catch (DbException ex) when (allowRaceRetry && SqlDialect.IsUniqueViolation(ex, out var constraint) && MachineStore.IsUidConflict(constraint))
         {
             // Two first enrollments of one uid raced; the other created the row. Converge on it (spec step 5).
             EnrollLog.RaceRetried(logger);
@@ -126,35 +126,15 @@ internal sealed class EnrollmentService(
     private async Task<EnrollOutcome> DecideAsync(DbConnection connection, DbTransaction transaction, ValidEnrollRequest request, ActiveEnrollmentKey site, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var row = await connection.QuerySingleOrDefaultAsync<MachineRecord>(new CommandDefinition(
-            $"SELECT {MachineStore.Columns} FROM machines WHERE tenant_id = @tenantId AND machine_uid = @uid{database.Dialect.ForUpdate}",
-            new { tenantId = Tenants.Default, uid = request.MachineUid }, transaction, cancellationToken: cancellationToken));
+        var labels = request.Labels;
+        var enrolling = new EnrollingMachine(request.MachineUid, request.Hostname, site.SiteId,
+            labels?.Company, labels?.Site, labels?.Department, labels?.DeviceType, labels?.Tags);
+        var row = await machines.FindByUidForUpdateAsync(connection, transaction, request.MachineUid, cancellationToken);
 
         if (row is null)
         {
             var id = Guid.CreateVersion7(now);
-            var labels = request.Labels;
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO machines (id, tenant_id, site_id, machine_uid, hostname, company, site_label, department, device_type, tags,
-                                      enrollment_state, created_at, updated_at)
-                VALUES (@id, @tenantId, @siteId, @uid, @hostname, @company, @siteLabel, @department, @deviceType, @tags, 'active', @now, @now)
-                """,
-                new
-                {
-                    id,
-                    tenantId = Tenants.Default,
-                    siteId = site.SiteId,
-                    uid = request.MachineUid,
-                    hostname = request.Hostname,
-                    company = labels?.Company,
-                    siteLabel = labels?.Site,
-                    department = labels?.Department,
-                    deviceType = labels?.DeviceType,
-                    tags = MachineTags.Serialize(labels?.Tags ?? []),
-                    now,
-                },
-                transaction, cancellationToken: cancellationToken));
+            await MachineStore.InsertEnrolledAsync(connection, transaction, id, enrolling, now, cancellationToken);
             var key = await keys.IssueAsync(connection, transaction, id, cancellationToken);
             return new EnrollOutcome.Enrolled(id, key.Key, Dispositions.New);
         }
@@ -167,9 +147,7 @@ internal sealed class EnrollmentService(
         var collision = presence.IsOnline(row.Id) && !string.Equals(row.Hostname, request.Hostname, StringComparison.OrdinalIgnoreCase);
         if (row.EnrollmentState == EnrollmentStates.Pending || collision)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE machines SET enrollment_state = 'pending', pending_hostname = @hostname, updated_at = @now WHERE id = @id",
-                new { id = row.Id, hostname = request.Hostname, now }, transaction, cancellationToken: cancellationToken));
+            await MachineStore.MarkPendingAsync(connection, transaction, row.Id, request.Hostname, now, cancellationToken);
             if (collision)
             {
                 EnrollLog.CollisionPending(logger, row.Id, row.Hostname, request.Hostname);
@@ -178,29 +156,7 @@ internal sealed class EnrollmentService(
             return new EnrollOutcome.Pending(row.Id);
         }
 
-        // Reuse: refresh hostname, apply only the labels that were sent, bind a legacy row, revive a removed one.
-        var sent = request.Labels;
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE machines SET hostname = @hostname, site_id = @siteId,
-                company = COALESCE(@company, company), site_label = COALESCE(@siteLabel, site_label),
-                department = COALESCE(@department, department), device_type = COALESCE(@deviceType, device_type),
-                tags = COALESCE(@tags, tags), deleted_at = NULL, updated_at = @now
-            WHERE id = @id
-            """,
-            new
-            {
-                id = row.Id,
-                hostname = request.Hostname,
-                siteId = site.SiteId,
-                company = sent?.Company,
-                siteLabel = sent?.Site,
-                department = sent?.Department,
-                deviceType = sent?.DeviceType,
-                tags = sent?.Tags is { } tags ? MachineTags.Serialize(tags) : null,
-                now,
-            },
-            transaction, cancellationToken: cancellationToken));
+        await MachineStore.ReuseForEnrollmentAsync(connection, transaction, row.Id, enrolling, now, cancellationToken);
         var issued = await keys.IssueAsync(connection, transaction, row.Id, cancellationToken);
         // One active key per machine: the re-enrolled agent holds the new one, so the old ones go with the row lock held.
         var revoked = await keys.RevokeOthersAsync(connection, transaction, row.Id, issued.KeyId, cancellationToken);
@@ -237,7 +193,4 @@ internal sealed class EnrollmentService(
     }
 
     private void Count(string outcome) => outcomes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
-
-    private static bool IsUidIndex(string? constraint) =>
-        constraint is not null && (constraint.Contains("ux_machines_tenant_uid", StringComparison.Ordinal) || constraint.Contains("machines.machine_uid", StringComparison.Ordinal));
 }

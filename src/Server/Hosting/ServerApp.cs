@@ -1,17 +1,6 @@
-using GuruConnect.Server.Audit;
 using GuruConnect.Server.Auth;
 using GuruConnect.Server.Data;
-using GuruConnect.Server.Enrollment;
-using GuruConnect.Server.Errors;
-using GuruConnect.Server.Health;
-using GuruConnect.Server.Machines;
-using GuruConnect.Server.Network;
 using GuruConnect.Server.Observability;
-using GuruConnect.Server.Relay;
-using GuruConnect.Server.Releases;
-using GuruConnect.Server.Sessions;
-using GuruConnect.Server.Sites;
-using GuruConnect.Server.SupportCodes;
 using GuruConnect.Server.Users;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
@@ -19,8 +8,9 @@ using Microsoft.AspNetCore.Http.Json;
 namespace GuruConnect.Server.Hosting;
 
 /// <summary>
-/// Builds the whole server. Program.cs and the integration tests both come through here, so the
-/// tests run exactly the production pipeline on real Kestrel.
+/// The composition root: host settings and the middleware pipeline around the features that
+/// Program.cs lists. Program.cs and the integration tests both come through here, so the tests
+/// run exactly the production pipeline on real Kestrel.
 /// </summary>
 public static class ServerApp
 {
@@ -35,23 +25,12 @@ public static class ServerApp
         var metricsPort = MetricsPort.AddListener(builder);                   // Observability/: optional separate /metrics listener
         builder.Services.AddSingleton(TimeProvider.System);                    // tests replace the clock here
         builder.Services.AddSecurityHeaders();                                 // Hosting/: nosniff, no framing, CSP, no-store on /api, no Server header
-        builder.Services.AddApiErrors();                                       // Errors/: problem+json with code and traceId everywhere
-        builder.Services.AddTrustedProxies(builder.Configuration);             // Network/: X-Forwarded-For only from configured proxies
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddOpenApi();                                         // /openapi/v1.json generated from the endpoints
-        builder.Services.AddObservability();                                   // Observability/: /metrics in Prometheus text
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024); // spec 05 #18: bodies are bounded
         builder.Services.AddDataProtection().PersistKeysToFileSystem(          // keys beside the data, not in the user profile
             new DirectoryInfo(Path.Combine(ServerPaths.FromConfiguration(builder.Configuration).DataDirectory, "keys")));
-        builder.AddDatabase();                                                 // Data/: SQLite by default, PostgreSQL when configured
-        builder.AddAuth();                                                     // Auth/: JWT + API tokens, Argon2id, rate limits
-        builder.Services.AddMachines();                                        // Machines/: stores, search, presence
-        builder.Services.AddEnrollment();                                      // Enrollment/ + Sites/: keys, verified-key cache, limits
-        builder.Services.AddSupportCodes();                                   // SupportCodes/: 6-digit attended-session codes, per-IP guard
-        builder.Services.AddReleases();                                        // Releases/: downloads, versions, changelog, /support, site installers
-        builder.Services.AddRelay();                                           // Relay/ + Sessions/: session registry, WebSocket planes, reaper
-        builder.Services.AddSingleton<AuditLog>();
-        builder.Services.AddSingleton<AuditQuery>();
+        Program.AddFeatures(builder);                                          // Program.cs: the table of contents
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -73,20 +52,7 @@ public static class ServerApp
         app.UseAuthentication();
         app.UseAuthorization();
 
-        app.MapOpenApi();
-        app.MapHealth();
-        app.MapMetrics();
-        app.MapAuthApi();
-        app.MapApiTokensApi();
-        app.MapUsersApi();
-        app.MapAuditApi();
-        app.MapSitesApi();
-        app.MapEnrollmentApi();
-        app.MapMachinesApi();
-        app.MapSupportCodesApi();                                              // SupportCodes/: create, list, cancel, public validate
-        app.MapSessionsApi();                                                  // Sessions/: list, viewer tokens, end, events
-        app.MapReleasesApi();                                                  // Releases/: /download/*, /api/version, /api/releases, /api/changelog, /support
-        app.MapRelay();                                                        // Relay/: /ws/agent and /ws/viewer
+        Program.MapFeatures(app);                                              // Program.cs: every feature's endpoints
         // The console is a single-page app: unknown non-API GETs get its index.html; /api never does; a path with a file
         // extension ("nonfile") falls through to the static files, so the built console's /assets/*.js are served.
         app.MapFallbackToFile("{*path:nonfile:regex(^(?!(api|ws|openapi|download|metrics|healthz|readyz)(/|$)).*$)}", "index.html");

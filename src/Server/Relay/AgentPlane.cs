@@ -13,7 +13,8 @@ namespace GuruConnect.Server.Relay;
 
 /// <summary>
 /// <c>GET /ws/agent</c> (spec 02 "Agent plane"): authentication before the upgrade, then the hello,
-/// the session attach (superseding an older socket of the same machine) and the relay loop.
+/// the session attach (superseding an older socket of the same machine) and the relay loop. An
+/// attended session's lifecycle is <see cref="SupportSessions"/>'s; this plane only runs its loop.
 /// </summary>
 internal sealed partial class AgentPlane(
     AgentAuthenticator authenticator,
@@ -24,8 +25,7 @@ internal sealed partial class AgentPlane(
     ConnectionTracker tracker,
     MachinePresence presence,
     InventoryWriter inventory,
-    SupportCodeStore supportCodes,
-    SessionTerminator terminator,
+    SupportSessions support,
     AuditLog audit,
     RelayMetrics metrics,
     IOptions<RelayOptions> options,
@@ -87,7 +87,7 @@ internal sealed partial class AgentPlane(
             if (admission.Kind == AgentAdmissionKind.SupportCode)
             {
                 // The code was used up by the upgrade, but no session ever started: record that it is over.
-                await MarkSupportEndedAsync(admission.SupportSessionId);
+                await support.AbandonedAsync(admission.SupportSessionId);
             }
 
             return end;
@@ -107,7 +107,7 @@ internal sealed partial class AgentPlane(
 
         if (agent.IsSupport)
         {
-            return await RunSupportAsync(agent, admission.SupportCode!, ip, cancellationToken);
+            return await support.RunAsync(agent, admission.SupportCode!, ip, RelayAsync, cancellationToken);
         }
 
         var session = sessions.AttachAgent(agent, identity.StartedAt, time.GetUtcNow(), out var superseded);
@@ -147,68 +147,6 @@ internal sealed partial class AgentPlane(
             RelayLog.AgentDisconnected(logger, agent.MachineId, end, reason);
             await audit.WriteAsync(new AuditEntry(AuditEventTypes.AgentDisconnected, MachineId: agent.MachineId, SessionId: session.Id, Ip: ip,
                 Details: new Dictionary<string, object?> { ["reason"] = reason }), CancellationToken.None);
-        }
-    }
-
-    /// <summary>
-    /// An attended session: started with the consumed code, relayed like any other, and ended — with its
-    /// viewers told — as soon as the agent leaves. A code cancelled between its use and the hello ends it at once.
-    /// </summary>
-    private async Task<ConnectionEnd> RunSupportAsync(AgentConnection agent, SupportCodeRecord code, string ip, CancellationToken cancellationToken)
-    {
-        var session = sessions.StartSupport(agent, code.Code, code.CreatedBy, time.GetUtcNow());
-        metrics.AgentAttached();
-        var end = ConnectionEnd.ClosedByServer;
-        try
-        {
-            if (!await IsStillWantedAsync(session.Id, cancellationToken))
-            {
-                terminator.Remove(session.Id, CloseReasons.SessionEnded);
-            }
-
-            RelayLog.SupportSessionStarted(logger, session.Id, code.Id, ip);
-            await audit.WriteAsync(new AuditEntry(AuditEventTypes.SupportSessionStarted, code.CreatedByName, code.CreatedBy, SessionId: session.Id, Ip: ip,
-                Details: new Dictionary<string, object?> { ["codeId"] = code.Id }), cancellationToken);
-            end = await RelayAsync(agent, session, cancellationToken);
-            return end;
-        }
-        finally
-        {
-            session.DetachAgent(agent, time.GetUtcNow());
-            terminator.Remove(session.Id, CloseReasons.SessionEnded);
-            metrics.AgentDetached();
-            var reason = agent.Connection.CloseReason ?? end.ToString();
-            RelayLog.SupportSessionEnded(logger, session.Id, end, reason);
-            await MarkSupportEndedAsync(session.Id);
-
-            await audit.WriteAsync(new AuditEntry(AuditEventTypes.SupportSessionEnded, SessionId: session.Id, Ip: ip,
-                Details: new Dictionary<string, object?> { ["codeId"] = code.Id, ["reason"] = reason }), CancellationToken.None);
-        }
-    }
-
-    private async Task MarkSupportEndedAsync(Guid sessionId)
-    {
-        try
-        {
-            await supportCodes.MarkEndedAsync(sessionId, CancellationToken.None);
-        }
-        catch (System.Data.Common.DbException e)
-        {
-            RelayLog.SupportSessionEndFailed(logger, sessionId, e);
-        }
-    }
-
-    /// <summary>Whether the code behind a support session is still uncancelled; a database that does not answer ends it (fail closed).</summary>
-    private async Task<bool> IsStillWantedAsync(Guid sessionId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await supportCodes.IsSessionRunningAsync(sessionId, cancellationToken);
-        }
-        catch (System.Data.Common.DbException e)
-        {
-            RelayLog.SupportSessionEndFailed(logger, sessionId, e);
-            return false;
         }
     }
 

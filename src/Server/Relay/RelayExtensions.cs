@@ -1,16 +1,11 @@
-using GuruConnect.Server.Sessions;
-
 namespace GuruConnect.Server.Relay;
 
 internal static class RelayExtensions
 {
-    /// <summary>The session registry, both WebSocket planes, viewer tokens and the relay's background work.</summary>
+    /// <summary>Both WebSocket planes, viewer tokens, connection tracking and the relay's background work.</summary>
     public static IServiceCollection AddRelay(this IServiceCollection services)
     {
         services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<SessionRegistry>();
-        services.AddSingleton<SessionTerminator>();
-        services.AddSingleton<SessionReaper>();
         services.AddSingleton<ConnectionTracker>();
         services.AddSingleton<RelayMetrics>();
         services.AddSingleton<AgentAuthenticator>();
@@ -23,7 +18,6 @@ internal static class RelayExtensions
         services.AddSingleton<LastSeenWriter>();
         services.AddSingleton<InventoryWriter>();
         services.AddSingleton<RelayMaintenance>();
-        services.AddHostedService<SessionRestore>();
         services.AddHostedService<RelayLifecycle>();
         services.AddHostedService(sp => sp.GetRequiredService<RelayMaintenance>());
         return services;

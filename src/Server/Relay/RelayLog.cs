@@ -54,12 +54,5 @@ internal static partial class RelayLog
     [LoggerMessage(1516, LogLevel.Information, "Closing every relay socket: the server is stopping ({Count} connections)")]
     public static partial void ShuttingDown(ILogger logger, int count);
 
-    [LoggerMessage(1517, LogLevel.Information, "Support session {SessionId} started with code {CodeId} from {Ip}")]
-    public static partial void SupportSessionStarted(ILogger logger, Guid sessionId, Guid codeId, string ip);
-
-    [LoggerMessage(1518, LogLevel.Information, "Support session {SessionId} ended: {End} ({Reason})")]
-    public static partial void SupportSessionEnded(ILogger logger, Guid sessionId, ConnectionEnd end, string reason);
-
-    [LoggerMessage(1519, LogLevel.Warning, "Reading or recording the support code behind session {SessionId} failed")]
-    public static partial void SupportSessionEndFailed(ILogger logger, Guid sessionId, Exception exception);
+    // 1517–1519: support sessions, now SupportCodesLog (same ids).
 }

@@ -7,6 +7,7 @@ internal static class SupportCodesExtensions
         services.AddOptions<SupportCodeOptions>().BindConfiguration(SupportCodeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SupportCodeStore>();
         services.AddSingleton<SupportCodeGuard>();
+        services.AddSingleton<SupportSessions>();
         return services;
     }
 }
