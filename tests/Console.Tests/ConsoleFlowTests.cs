@@ -20,7 +20,7 @@ public sealed class ConsoleFlowTests(Chromium chromium) : IClassFixture<Chromium
         var problem = page.GetByTestId("problem");
         await Expect(problem).ToContainTextAsync("Wrong username or password.");
         await Expect(problem).ToContainTextAsync("INVALID_CREDENTIALS");
-        await Expect(page.GetByTestId("trace-id")).ToHaveTextAsync(new Regex("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$"));
+        await Expect(page.GetByTestId("trace-id")).ToHaveTextAsync(new Regex("^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"));
 
         for (var i = 0; i < 3; i++)
         {

@@ -17,6 +17,27 @@ internal static class TextInputJson
         options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(ExemptPasswords);
     }
 
+    /// <summary>
+    /// The OpenAPI generator cannot see through a custom converter, so with <see cref="CheckedString"/> every string
+    /// would be described as "anything" ({}), and generated clients (src/Web) would lose their types. This puts
+    /// "string" back, nullable where the property is declared nullable.
+    /// </summary>
+    public static Task DescribeStringsAsync(Microsoft.OpenApi.OpenApiSchema schema, Microsoft.AspNetCore.OpenApi.OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.JsonTypeInfo.Type == typeof(string) && schema.Type is null)
+        {
+            var nullable = context.JsonPropertyInfo?.AttributeProvider is System.Reflection.PropertyInfo property
+                && new System.Reflection.NullabilityInfoContext().Create(property).ReadState == System.Reflection.NullabilityState.Nullable;
+            schema.Type = nullable ? Microsoft.OpenApi.JsonSchemaType.String | Microsoft.OpenApi.JsonSchemaType.Null : Microsoft.OpenApi.JsonSchemaType.String;
+        }
+        else if (context.JsonTypeInfo.ElementType == typeof(string) && schema.Items is null)
+        {
+            schema.Items = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String };
+        }
+
+        return Task.CompletedTask;
+    }
+
     private static void ExemptPasswords(JsonTypeInfo type)
     {
         foreach (var property in type.Properties)

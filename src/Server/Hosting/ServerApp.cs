@@ -1,5 +1,6 @@
 using GuruConnect.Server.Auth;
 using GuruConnect.Server.Data;
+using GuruConnect.Server.Errors;
 using GuruConnect.Server.Observability;
 using GuruConnect.Server.Users;
 using Microsoft.AspNetCore.DataProtection;
@@ -26,7 +27,7 @@ public static class ServerApp
         builder.Services.AddSingleton(TimeProvider.System);                    // tests replace the clock here
         builder.Services.AddSecurityHeaders();                                 // Hosting/: nosniff, no framing, CSP, no-store on /api, no Server header
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
-        builder.Services.AddOpenApi();                                         // /openapi/v1.json generated from the endpoints
+        builder.Services.AddOpenApi(o => o.AddSchemaTransformer(TextInputJson.DescribeStringsAsync)); // /openapi/v1.json; strings keep their type
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024); // spec 05 #18: bodies are bounded
         builder.Services.AddDataProtection().PersistKeysToFileSystem(          // keys beside the data, not in the user profile
             new DirectoryInfo(Path.Combine(ServerPaths.FromConfiguration(builder.Configuration).DataDirectory, "keys")));

@@ -1187,6 +1187,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sites/{id}/installer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["InstallerRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tokens": {
         parameters: {
             query?: never;
@@ -1540,6 +1579,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/download/installer/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A link made with `link: true`. Public, so it is counted per client IP; a bad or expired link, or one
+         *     whose key has been rotated since, is the same 404 and one more failure toward that IP's lockout.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/download/support/{code}": {
         parameters: {
             query?: never;
@@ -1811,6 +1889,26 @@ export interface components {
             status?: null | number | string;
             title?: null | string;
             type?: null | string;
+        };
+        /** @description Labels an installer carries in agent.json; they land on the machine row when it enrolls. */
+        InstallerLabels: {
+            company: null | string;
+            department: null | string;
+            deviceType: null | string;
+            site: null | string;
+            tags: null | string[];
+        };
+        /**
+         * @description `POST /api/sites/{id}/installer`: `format` `msi`, `deb` or `sh`; the site's current
+         *     `enrollmentKey` (`cek_…`, the server stores only its hash), or `rotate: true` to issue a new key
+         *     and build with it in one step. `link: true` returns a time-limited URL instead of the file.
+         */
+        InstallerRequest: {
+            enrollmentKey: null | string;
+            format: null | string;
+            labels: null | components["schemas"]["InstallerLabels"];
+            link: boolean;
+            rotate: boolean;
         };
         InventorySummary: {
             externalIp: null | string;

@@ -155,39 +155,50 @@ function CreateSite({ open, onOpenChange }: { open: boolean; onOpenChange: (o: b
   );
 }
 
+interface InstallerLink {
+  url: string;
+  expiresAt: string;
+  fileName: string;
+  fingerprintLabel: string;
+}
+
 const formats = [
-  { value: "msi", label: "Windows MSI (GPO / Intune)" },
-  { value: "exe", label: "Windows EXE" },
+  { value: "msi", label: "Windows MSI (GPO / Intune, no prompts)" },
   { value: "deb", label: "Debian / Ubuntu .deb" },
   { value: "sh", label: "Linux shell script" },
 ];
 
 /**
- * Builds a site installer (docs/installers.md): the server stores only the key's hash, so the admin
- * gives the plaintext key (or rotates to get one). Any failure, including a server without the
- * installers API, is shown as the server's problem.
+ * Builds a site installer (docs/installers.md, POST /api/sites/{id}/installer): the server stores only
+ * the key's hash, so the admin gives the plaintext key, or rotates and builds in one step. Download
+ * streams the file; Copy URL asks for a time-limited link instead. Every failure is the server's problem.
  */
 function InstallerDialog({ site, knownKey, onClose }: { site: Site | null; knownKey?: string; onClose: () => void }) {
+  const queryClient = useQueryClient();
   const [format, setFormat] = useState("msi");
   const [key, setKey] = useState("");
+  const [rotate, setRotate] = useState(false);
   const [labels, setLabels] = useState({ company: "", site: "", department: "", deviceType: "", tags: "" });
-  const [url, setUrl] = useState<string | null>(null);
   const enrollmentKey = knownKey ?? key;
-  const body = () =>
-    JSON.stringify({
-      format,
-      enrollmentKey,
-      labels: {
-        company: labels.company || site?.company || null,
-        site: labels.site || site?.displayName || null,
-        department: labels.department || null,
-        deviceType: labels.deviceType || null,
-        tags: labels.tags.split(/[\s,]+/).filter(Boolean),
-      },
-    });
+  const request = (link: boolean): Schemas["InstallerRequest"] => ({
+    format,
+    enrollmentKey: rotate ? null : enrollmentKey,
+    rotate,
+    link,
+    labels: {
+      company: labels.company || null,
+      site: labels.site || null,
+      department: labels.department || null,
+      deviceType: labels.deviceType || null,
+      tags: labels.tags.split(/[\s,]+/).filter(Boolean),
+    },
+  });
+  const afterRotate = () => {
+    if (rotate) queryClient.invalidateQueries({ queryKey: ["sites"] });
+  };
   const build = useMutation({
     mutationFn: async () => {
-      const response = await api.raw(`/api/sites/${site!.id}/installer`, { method: "POST", body: body() });
+      const response = await api.raw(`/api/sites/${site!.id}/installer`, { method: "POST", body: JSON.stringify(request(false)) });
       const blob = await response.blob();
       const name = /filename="?([^";]+)"?/.exec(response.headers.get("Content-Disposition") ?? "")?.[1] ?? `GuruConnect-${site!.siteCode}.${format}`;
       const href = URL.createObjectURL(blob);
@@ -198,21 +209,32 @@ function InstallerDialog({ site, knownKey, onClose }: { site: Site | null; known
       setTimeout(() => URL.revokeObjectURL(href), 10_000);
       return name;
     },
+    onSuccess: afterRotate,
+  });
+  const link = useMutation({
+    // The link answer is untyped in the OpenAPI document (the route returns a file or JSON), so it is read here.
+    mutationFn: async (): Promise<InstallerLink> =>
+      (await api.raw(`/api/sites/${site!.id}/installer`, { method: "POST", body: JSON.stringify(request(true)) })).json(),
+    onSuccess: afterRotate,
   });
   const set = (k: keyof typeof labels) => (e: React.ChangeEvent<HTMLInputElement>) => setLabels({ ...labels, [k]: e.target.value });
-  const downloadUrl = site ? `${location.origin}/api/sites/${site.id}/installer?format=${format}` : "";
+  const ready = rotate || enrollmentKey.length > 0;
   return (
-    <Modal open={site !== null} onOpenChange={(o) => !o && (onClose(), build.reset(), setUrl(null))} title={`Build installer — ${site?.siteCode ?? ""}`} wide>
+    <Modal open={site !== null} onOpenChange={(o) => !o && (onClose(), build.reset(), link.reset())} title={`Build installer — ${site?.siteCode ?? ""}`} wide>
       <form className="form" onSubmit={(e) => (e.preventDefault(), build.mutate())}>
         <p className="muted">
-          Key {site?.currentKey?.fingerprintLabel ?? "(none issued: rotate first)"} · the agent binary stays byte-identical and signed; the site's configuration travels beside it.
+          Current key {site?.currentKey?.fingerprintLabel ?? "none (tick “rotate” to issue one)"} · the signed agent stays byte-identical; the site's configuration travels beside it.
         </p>
         {!knownKey && (
           <label>
-            <span>Enrollment key (<code>cek_…</code>, from the last rotation)</span>
-            <input name="enrollmentKey" value={key} onChange={(e) => setKey(e.target.value)} placeholder="cek_…" required autoComplete="off" />
+            <span>Enrollment key (<code>cek_…</code>, shown when it was issued)</span>
+            <input name="enrollmentKey" value={key} onChange={(e) => setKey(e.target.value)} placeholder="cek_…" autoComplete="off" disabled={rotate} />
           </label>
         )}
+        <label className="inline">
+          <input type="checkbox" checked={rotate} onChange={(e) => setRotate(e.target.checked)} />
+          <span>Rotate the key and build with the new one (enrolled machines keep working; older installers stop enrolling)</span>
+        </label>
         <div className="grid2">
           <label>Company<input value={labels.company} onChange={set("company")} placeholder={site?.company ?? ""} /></label>
           <label>Site<input value={labels.site} onChange={set("site")} placeholder={site?.displayName ?? ""} /></label>
@@ -226,12 +248,17 @@ function InstallerDialog({ site, knownKey, onClose }: { site: Site | null; known
             {formats.map((f) => <option key={f.value} value={f.value}>{f.label}</option>)}
           </select>
         </label>
-        <ProblemView error={build.error} />
+        <ProblemView error={build.error ?? link.error} />
         {build.isSuccess && <p className="ok">Downloaded {build.data}.</p>}
-        {url && <div className="secret"><code>{url}</code> <CopyButton text={url} /></div>}
+        {link.data && (
+          <>
+            <div className="secret"><code data-testid="installer-url">{link.data.url}</code> <CopyButton text={link.data.url} /></div>
+            <p className="muted small">{link.data.fileName} · key {link.data.fingerprintLabel} · works without signing in until {dateTime(link.data.expiresAt)}.</p>
+          </>
+        )}
         <div className="actions">
-          <button type="button" onClick={() => setUrl(downloadUrl)}>Copy URL</button>
-          <button type="submit" className="primary" disabled={build.isPending || !enrollmentKey}>{build.isPending ? "Building…" : "Download"}</button>
+          <button type="button" disabled={link.isPending || !ready} onClick={() => link.mutate()}>Copy URL</button>
+          <button type="submit" className="primary" disabled={build.isPending || !ready}>{build.isPending ? "Building…" : "Download"}</button>
         </div>
       </form>
     </Modal>
