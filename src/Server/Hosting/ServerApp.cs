@@ -38,7 +38,7 @@ public static class ServerApp
         builder.Services.AddApiErrors();                                       // Errors/: problem+json with code and traceId everywhere
         builder.Services.AddTrustedProxies(builder.Configuration);             // Network/: X-Forwarded-For only from configured proxies
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
-        builder.Services.AddOpenApi();                                         // /openapi/v1.json generated from the endpoints
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityScheme>()); // /openapi/v1.json from the endpoints, with the Bearer scheme
         builder.Services.AddObservability();                                   // Observability/: /metrics in Prometheus text
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024); // spec 05 #18: bodies are bounded
         builder.Services.AddDataProtection().PersistKeysToFileSystem(          // keys beside the data, not in the user profile
