@@ -12,11 +12,14 @@ mkdir -p "$out"
 for rid in "${platforms[@]}"; do
   case "$rid" in linux-x64) name=guruconnect-agent ;; win-x64) name=guruconnect-agent.exe ;; *) echo "unknown platform $rid" >&2; exit 2 ;; esac
   staging="$(mktemp -d)"
+  # The build is as old as the sources it read: a file edited during the publish leaves it stale.
+  started="$(date +%s)"
   # One file, no runtime needed on the target; compressed so a download is about half the size.
   dotnet publish "$ROOT/src/Agent" -c Release -r "$rid" --self-contained -nologo -clp:ErrorsOnly \
     -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -p:EnableCompressionInSingleFile=true \
     -p:DebugType=none ${GURUCONNECT_PUBLISH_PROPS:-} -o "$staging" >&2
   mkdir -p "$out/$rid"
   mv -f "$staging/$name" "$out/$rid/$name.tmp" && mv -f "$out/$rid/$name.tmp" "$out/$rid/$name"
+  touch -d "@$started" "$out/$rid/$name"
   rm -rf "$staging"
 done

@@ -31,6 +31,12 @@ try
         return await UserCli.RunAsync(args, app.Services, Console.In, Console.Out, Console.Error, shutdown.Token);
     }
 
+    if (PortCheck.BusyPortMessage(app.Configuration) is { } busy)
+    {
+        await Console.Error.WriteLineAsync(busy);
+        return 1;
+    }
+
     await app.PrepareAsync(Console.Out, shutdown.Token);
     await app.RunAsync();
     return 0;

@@ -27,7 +27,11 @@ public static class ServerApp
         builder.Services.AddSingleton(TimeProvider.System);                    // tests replace the clock here
         builder.Services.AddSecurityHeaders();                                 // Hosting/: nosniff, no framing, CSP, no-store on /api, no Server header
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
-        builder.Services.AddOpenApi(o => o.AddSchemaTransformer(TextInputJson.DescribeStringsAsync)); // /openapi/v1.json; strings keep their type
+        builder.Services.AddOpenApi(o =>                                       // /openapi/v1.json from the endpoints
+        {
+            o.AddSchemaTransformer(TextInputJson.DescribeStringsAsync);       // strings keep their type under the text-input converter
+            o.AddDocumentTransformer<BearerSecurityScheme>();                 // the Bearer scheme, so the API docs page can send a token
+        });
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024); // spec 05 #18: bodies are bounded
         builder.Services.AddDataProtection().PersistKeysToFileSystem(          // keys beside the data, not in the user profile
             new DirectoryInfo(Path.Combine(ServerPaths.FromConfiguration(builder.Configuration).DataDirectory, "keys")));

@@ -20,13 +20,15 @@ internal sealed class MsiInstaller(IOptions<InstallerOptions> options, CodeSigne
             ["FINGERPRINT_LABEL"] = Xml(input.FingerprintLabel),
             ["SERVER"] = Xml(InstallerTemplates.OneLine(input.Server)),
             ["VERSION"] = Xml(MsiVersion(version)),
-            ["AGENT_PATH"] = Xml(agentPath),
-            ["CONFIG_PATH"] = Xml(config),
+            // wixl takes sources relative to its working folder only: the agent is linked in, not copied.
+            ["AGENT_PATH"] = "guruconnect-agent.exe",
+            ["CONFIG_PATH"] = "agent.json",
         });
+        File.CreateSymbolicLink(Path.Combine(workDirectory, "guruconnect-agent.exe"), agentPath);
         var source = Path.Combine(workDirectory, "site.wxs");
         await File.WriteAllTextAsync(source, wxs, cancellationToken);
         var unsigned = Path.Combine(workDirectory, "unsigned.msi");
-        await ExternalTool.RunAsync(options.Value.WixlPath, ["-a", "x64", "-o", unsigned, source], workDirectory, options.Value.ToolTimeout, cancellationToken);
+        await ExternalTool.RunAsync(options.Value.WixlPath, ["-a", "x64", "-o", "unsigned.msi", "site.wxs"], workDirectory, options.Value.ToolTimeout, cancellationToken);
         File.Delete(config); // the key stays only inside the MSI
         if (signer.IsConfigured)
         {
