@@ -32,7 +32,7 @@ internal sealed class LinkConnection(
     string hostname,
     string agentVersion) : IDisposable
 {
-    public const string GoodbyeReason = "goodbye";
+    public const string GoodbyeReason = CloseReasons.Goodbye;
 
     /// <summary>How long a goodbye waits for the server's close frame before dropping the line.</summary>
     private static readonly TimeSpan GoodbyeTimeout = TimeSpan.FromSeconds(5);
@@ -173,8 +173,8 @@ internal sealed class LinkConnection(
                     var reason = string.IsNullOrEmpty(result.CloseStatusDescription) ? disconnectReason : result.CloseStatusDescription;
                     return reason switch
                     {
-                        "superseded" => LinkEnd.Superseded,
-                        "session-ended" => LinkEnd.Ended,
+                        CloseReasons.Superseded => LinkEnd.Superseded,
+                        CloseReasons.SessionEnded => LinkEnd.Ended,
                         _ => LinkEnd.Dropped(reason ?? "closed"),
                     };
                 }
@@ -345,7 +345,7 @@ internal sealed class LinkConnection(
                 _ => MachineUidScope.OsScoped,
             },
         };
-        hello.Capabilities.Add("heartbeat");
+        hello.Capabilities.Add(Capabilities.Heartbeat);
         return hello;
     }
 
