@@ -1,5 +1,6 @@
 using GuruConnect.Server.Auth;
 using GuruConnect.Server.Data;
+using GuruConnect.Server.Errors;
 using GuruConnect.Server.Observability;
 using GuruConnect.Server.Users;
 using Microsoft.AspNetCore.DataProtection;
