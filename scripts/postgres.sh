@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts a throwaway PostgreSQL cluster for the tests (no Docker here; shared/STACK.md) and prints
+# Starts a throwaway PostgreSQL cluster for the tests (no Docker here; docs/architecture.md "Stack") and prints
 # its admin connection string. Idempotent: reuses a cluster that is already running.
 #   scripts/postgres.sh start   -> prints the connection string
 #   scripts/postgres.sh stop

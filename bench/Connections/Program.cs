@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
-// bench/Connections (spec 06 §3): N idle agents, authenticated with their own cak_ keys, heartbeating every
+// bench/Connections (docs/performance.md §3): N idle agents, authenticated with their own cak_ keys, heartbeating every
 // 20 s, held by one server. Reports server memory per connected agent (GC heap and working set, each as the
 // delta over the same server before the agents came, divided by N) and the server's CPU at steady state.
 // The agents run in a child process (this program with --swarm) so their cost is not counted as the server's.

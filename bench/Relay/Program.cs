@@ -1,7 +1,7 @@
 using System.Globalization;
 using GuruConnect.Bench.Relay;
 
-// bench/Relay (spec 06 §2): the relay against a direct loopback WebSocket pair measured in the same run.
+// bench/Relay (docs/performance.md §2): the relay against a direct loopback WebSocket pair measured in the same run.
 // Throughput of 256 KiB frames (1 → 1 and 1 → 10), and the latency the relay adds to 1 KiB input and 64 KiB
 // frames at 60 messages per second. Client and server share this process and the machine's cores.
 var frames = IntArg("--frames", 2000);

@@ -4,7 +4,7 @@ using Case = GuruConnect.Protocol.V1.Envelope.PayloadOneofCase;
 namespace GuruConnect.Protocol;
 
 /// <summary>
-/// Classifies envelope payloads by direction so the relay can enforce spec 02 "Limits and
+/// Classifies envelope payloads by direction so the relay can enforce docs/protocol.md "Limits and
 /// fairness": a viewer may only send viewer → agent messages, an agent only agent → server /
 /// agent → viewer messages; anything else is dropped and counted.
 /// </summary>
@@ -46,7 +46,7 @@ public static class Directions
         (Of(payload) & (MessageDirection.AgentToServer | MessageDirection.AgentToViewer)) != 0;
 
     /// <summary>
-    /// A viewer may send it — what spec 02 calls a viewer → agent message. The viewer plane drops
+    /// A viewer may send it — what docs/protocol.md calls a viewer → agent message. The viewer plane drops
     /// everything else. Some of these (<c>Ping</c>, <c>Pong</c>, <c>Disconnect</c>,
     /// <c>InputControlRequest</c>) are answered by the server rather than relayed: see <see cref="IsRelayed"/>.
     /// </summary>

@@ -7,7 +7,7 @@ using GuruConnect.Protocol.V1;
 namespace GuruConnect.Protocol;
 
 /// <summary>
-/// Framing: one protobuf <see cref="Envelope"/> per binary WebSocket message (spec 02). Parsing
+/// Framing: one protobuf <see cref="Envelope"/> per binary WebSocket message (docs/protocol.md). Parsing
 /// never throws on bytes from the network; malformed input is a <see langword="false"/> result.
 /// </summary>
 public static partial class Frames

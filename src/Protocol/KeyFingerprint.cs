@@ -5,7 +5,7 @@ namespace GuruConnect.Protocol;
 
 /// <summary>
 /// What logs, messages and the console show instead of a key: the first 4 hex characters of SHA-256 of
-/// the plaintext, uppercase, labelled <c>v{version} ({fp})</c> for enrollment keys (spec 01). One
+/// the plaintext, uppercase, labelled <c>v{version} ({fp})</c> for enrollment keys (docs/api.md). One
 /// definition for the server and the agent, so the fingerprint an installer carries is the one the
 /// console shows.
 /// </summary>

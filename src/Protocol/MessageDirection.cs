@@ -1,7 +1,7 @@
 namespace GuruConnect.Protocol;
 
 /// <summary>
-/// Who may send a message and who receives it (spec 02 "Messages"). A message may travel
+/// Who may send a message and who receives it (docs/protocol.md "Messages"). A message may travel
 /// several ways, so this is a set of flags; <see cref="Directions.Of"/> gives it for every
 /// envelope payload.
 /// </summary>

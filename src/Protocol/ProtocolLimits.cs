@@ -1,6 +1,6 @@
 namespace GuruConnect.Protocol;
 
-/// <summary>Limits and timings every peer of the protocol agrees on (spec 02).</summary>
+/// <summary>Limits and timings every peer of the protocol agrees on (docs/protocol.md).</summary>
 public static class ProtocolLimits
 {
     /// <summary>Largest WebSocket message an agent may send: 4 MiB. Larger closes the socket with 1009.</summary>

@@ -5,7 +5,7 @@ namespace GuruConnect.Protocol;
 
 /// <summary>
 /// Reads one whole binary WebSocket message at a time into a buffer rented from an
-/// <see cref="ArrayPool{T}"/>, with a hard size cap enforced before the buffer grows (spec 02
+/// <see cref="ArrayPool{T}"/>, with a hard size cap enforced before the buffer grows (docs/protocol.md
 /// "Limits and fairness": checked by the socket reader before allocation).
 /// </summary>
 /// <remarks>

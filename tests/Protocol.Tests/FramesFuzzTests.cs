@@ -2,7 +2,7 @@ using GuruConnect.Protocol.V1;
 
 namespace GuruConnect.Protocol.Tests;
 
-// Bytes from the network are hostile (spec 05 item 18: fuzz the protobuf decoder). Each test
+// Bytes from the network are hostile (docs/security.md §18: fuzz the protobuf decoder). Each test
 // fails by throwing: Frames.TryParse and Frames.TryReadHeader must answer false instead.
 public sealed class FramesFuzzTests
 {

@@ -2,7 +2,7 @@ namespace GuruConnect.Server.Audit;
 
 /// <summary>
 /// One security-relevant action to record. <see cref="Details"/> must never carry a secret, hash,
-/// token or chat text (spec 05): callers put ids, names, reasons and counts there.
+/// token or chat text (docs/security.md): callers put ids, names, reasons and counts there.
 /// </summary>
 internal sealed record AuditEntry(
     string Type,

@@ -1,6 +1,6 @@
 namespace GuruConnect.Server.Audit;
 
-/// <summary>Stable audit event type names (spec 01 "Audit").</summary>
+/// <summary>Stable audit event type names (docs/api.md "Audit").</summary>
 internal static class AuditEventTypes
 {
     public const string LoginSucceeded = "login_succeeded";

@@ -6,7 +6,7 @@ namespace GuruConnect.Server.Audit;
 
 /// <summary>
 /// Writes audit events. A failure to write is logged and swallowed: auditing never fails the
-/// action it records (spec 01 "Audit").
+/// action it records (docs/api.md "Audit").
 /// </summary>
 internal sealed class AuditLog(Database database, TimeProvider time, ILogger<AuditLog> logger)
 {

@@ -56,7 +56,7 @@ internal sealed class Argon2id : IDisposable
         }
     }
 
-    /// <summary>Pays one full verification and returns false: for unknown users and sites (spec 05 #12, #13).</summary>
+    /// <summary>Pays one full verification and returns false: for unknown users and sites (docs/security.md §12, §13).</summary>
     public async Task<bool> VerifyDummyAsync(string secret, CancellationToken cancellationToken)
     {
         _ = await VerifyAsync(dummyHash, secret, cancellationToken);

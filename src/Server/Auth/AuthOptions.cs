@@ -10,7 +10,7 @@ public sealed class AuthOptions
     /// <summary>HS256 signing secret (≥ 32 bytes). Empty in the embedded default: one is generated in the data folder.</summary>
     public string? JwtSecret { get; set; }
 
-    /// <summary>Lifetime of login tokens (spec: 24 h).</summary>
+    /// <summary>Lifetime of login tokens (docs/api.md "Authentication": 24 h).</summary>
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan LoginTokenLifetime { get; set; } = TimeSpan.FromHours(24);
 

@@ -3,7 +3,7 @@ namespace GuruConnect.Server.Auth;
 /// <summary>
 /// The REST plane's authentication: one default scheme that forwards <c>Authorization: Bearer gcp_…</c>
 /// to the personal-API-token handler and every other bearer to JwtBearer (login JWTs). Machine
-/// keys, enrollment keys and viewer tokens are never login credentials here (spec 05 #1–#5).
+/// keys, enrollment keys and viewer tokens are never login credentials here (docs/security.md §1–§5).
 /// </summary>
 internal static class AuthSchemes
 {

@@ -4,7 +4,7 @@ using System.Text;
 namespace GuruConnect.Server.Auth;
 
 /// <summary>
-/// High-entropy secrets with a type prefix (spec 05 "Credentials"): <c>gcp_</c> personal API
+/// High-entropy secrets with a type prefix (docs/security.md "Credentials"): <c>gcp_</c> personal API
 /// tokens, <c>cak_</c> machine keys, <c>cek_</c> site enrollment keys — each 32 CSPRNG bytes as
 /// 64 lowercase hex. The prefix lets a leaked secret be recognised and routed to the right check.
 /// </summary>

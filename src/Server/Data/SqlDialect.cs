@@ -5,7 +5,7 @@ namespace GuruConnect.Server.Data;
 
 /// <summary>
 /// Every difference between SQLite and PostgreSQL that the stores care about, in one place
-/// (STYLE.md "Data"): no scattered <c>if (postgres)</c>.
+/// (CONTRIBUTING.md "Database and migrations"): no scattered <c>if (postgres)</c>.
 /// </summary>
 internal sealed class SqlDialect
 {

@@ -1,6 +1,6 @@
 namespace GuruConnect.Server.Enrollment;
 
-/// <summary>Every way an enrollment ends (spec 01 "Enrollment" decision list).</summary>
+/// <summary>Every way an enrollment ends (docs/api.md "Enrollment" decision list).</summary>
 internal abstract record EnrollOutcome
 {
     public sealed record RateLimited(TimeSpan RetryAfter) : EnrollOutcome;

@@ -25,7 +25,7 @@ internal static class EnrollmentApi
         return outcome switch
         {
             EnrollOutcome.RateLimited limited => ApiProblem.RateLimited(context, limited.RetryAfter),
-            // One body for unknown site, no active key and wrong key (spec 05 #12).
+            // One body for unknown site, no active key and wrong key (docs/security.md §12).
             EnrollOutcome.Rejected => ApiProblem.Create(StatusCodes.Status401Unauthorized, "ENROLL_REJECTED", "Enrollment rejected",
                 "Invalid site code or enrollment key"),
             EnrollOutcome.SiteConflict => ApiProblem.Conflict("ENROLL_SITE_CONFLICT",

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace GuruConnect.Server.Enrollment;
 
-/// <summary>Configuration section <c>Enrollment</c> (defaults are the spec's numbers).</summary>
+/// <summary>Configuration section <c>Enrollment</c> (defaults are the numbers of docs/api.md "Enrollment").</summary>
 public sealed class EnrollmentOptions
 {
     public const string Section = "Enrollment";

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace GuruConnect.Server.Enrollment;
 
 /// <summary>
-/// Zero-touch enrollment, in the spec's order: rate limit per (site code, IP); verify the site key
+/// Zero-touch enrollment, in the order of docs/api.md "Enrollment": rate limit per (site code, IP); verify the site key
 /// with exactly one Argon2id verification on every rejection path; then dedup on (tenant, uid):
 /// new (201), cross-site (409, nothing changes), collision (202 pending, no key), or reuse (200).
 /// </summary>
@@ -71,7 +71,7 @@ internal sealed class EnrollmentService(
         var outcome = await ApplyAsync(request, active, allowRaceRetry: true, cancellationToken);
         if (outcome is EnrollOutcome.Pending pending)
         {
-            // Spec 05 #10: a pending machine cannot stay connected either; the relay drops its socket.
+            // docs/security.md §10: a pending machine cannot stay connected either; the relay drops its socket.
             lifecycle.RaiseMachinePending(pending.MachineId);
         }
 
@@ -117,7 +117,7 @@ internal sealed class EnrollmentService(
         }
         catch (DbException ex) when (allowRaceRetry && SqlDialect.IsUniqueViolation(ex, out var constraint) && MachineStore.IsUidConflict(constraint))
         {
-            // Two first enrollments of one uid raced; the other created the row. Converge on it (spec step 5).
+            // Two first enrollments of one uid raced; the other created the row. Converge on it (docs/api.md "Enrollment", step 5).
             EnrollLog.RaceRetried(logger);
             return await ApplyAsync(request, site, allowRaceRetry: false, cancellationToken);
         }

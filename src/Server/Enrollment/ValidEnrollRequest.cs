@@ -2,7 +2,7 @@ using GuruConnect.Server.Machines;
 
 namespace GuruConnect.Server.Enrollment;
 
-/// <summary>An enrollment request after step 1 of the spec: required fields trimmed and bounded.</summary>
+/// <summary>An enrollment request after step 1 of docs/api.md "Enrollment": required fields trimmed and bounded.</summary>
 internal sealed record ValidEnrollRequest(string SiteCode, string EnrollmentKey, string MachineUid, string Hostname, EnrollLabels? Labels)
 {
     public const int MaxUid = 128;

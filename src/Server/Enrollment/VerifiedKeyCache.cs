@@ -7,7 +7,7 @@ namespace GuruConnect.Server.Enrollment;
 /// <summary>
 /// Remembers, for a short time, that a presented site key verified against a site's key version,
 /// so a mass deployment (1 000 machines with the same key) pays one Argon2id verification, not
-/// 1 000 (spec 06 §4). Entries are keyed by HMAC-SHA256 of the presented key under a per-process
+/// 1 000 (docs/performance.md §4). Entries are keyed by HMAC-SHA256 of the presented key under a per-process
 /// random secret (the map never holds the key or a plain hash of it), bound to the site id and key
 /// version, expire after <see cref="Lifetime"/>, and are dropped when the site's key rotates.
 /// Only successful verifications are stored: a wrong key never hits and always pays the full KDF,

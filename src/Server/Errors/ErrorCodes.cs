@@ -1,6 +1,6 @@
 namespace GuruConnect.Server.Errors;
 
-/// <summary>Stable UPPER_SNAKE error codes: what clients branch on (spec 01 "Errors").</summary>
+/// <summary>Stable UPPER_SNAKE error codes: what clients branch on (docs/api.md "Errors").</summary>
 internal static class ErrorCodes
 {
     public const string InvalidRequest = "INVALID_REQUEST";

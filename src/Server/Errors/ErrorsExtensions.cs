@@ -33,7 +33,7 @@ internal static class ErrorsExtensions
         return services;
     }
 
-    /// <summary>The id a problem body carries and the error log line repeats (spec: traceId appears in both).</summary>
+    /// <summary>The id a problem body carries and the error log line repeats (docs/api.md "Errors": traceId appears in both).</summary>
     internal static string TraceIdOf(HttpContext context) => Activity.Current?.Id ?? context.TraceIdentifier;
 
     private sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler

@@ -19,7 +19,7 @@ public static class ServerApp
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         // Request lines and ASP.NET's debug logs carry query strings and paths with secrets in them (?token=
-        // viewer tokens, ?supportCode=, /api/codes/{code}); spec 05: never in a log. These rules come after
+        // viewer tokens, ?supportCode=, /api/codes/{code}); docs/security.md: never in a log. These rules come after
         // the configuration's, so "Microsoft.AspNetCore": "Debug" in appsettings does not bring them back.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Information);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
@@ -32,7 +32,7 @@ public static class ServerApp
             o.AddSchemaTransformer(TextInputJson.DescribeStringsAsync);       // strings keep their type under the text-input converter
             o.AddDocumentTransformer<BearerSecurityScheme>();                 // the Bearer scheme, so the API docs page can send a token
         });
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024); // spec 05 #18: bodies are bounded
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024); // docs/security.md §18: bodies are bounded
         builder.Services.AddDataProtection().PersistKeysToFileSystem(          // keys beside the data, not in the user profile
             new DirectoryInfo(Path.Combine(ServerPaths.FromConfiguration(builder.Configuration).DataDirectory, "keys")));
         Program.AddFeatures(builder);                                          // Program.cs: the table of contents
@@ -53,7 +53,7 @@ public static class ServerApp
             o.SwaggerEndpoint("/openapi/v1.json", "GuruConnect API v1");
             o.DocumentTitle = "GuruConnect API";
         });
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero }); // Relay/: protobuf Ping/Pong is the heartbeat (spec 02)
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero }); // Relay/: protobuf Ping/Pong is the heartbeat (docs/protocol.md)
         app.UseAuthentication();
         app.UseAuthorization();
 

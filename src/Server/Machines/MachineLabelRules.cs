@@ -1,6 +1,6 @@
 namespace GuruConnect.Server.Machines;
 
-/// <summary>Bounds on labels, shared by enrollment and the machines API (spec 01: tags ≤ 32 of ≤ 64 chars).</summary>
+/// <summary>Bounds on labels, shared by enrollment and the machines API (docs/api.md: tags ≤ 32 of ≤ 64 chars).</summary>
 internal static class MachineLabelRules
 {
     public const int MaxLabelLength = 128;

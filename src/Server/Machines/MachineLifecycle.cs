@@ -1,7 +1,7 @@
 namespace GuruConnect.Server.Machines;
 
 /// <summary>
-/// Announces changes that must reach a live agent socket at once (spec 05 #11: a revoked key or a
+/// Announces changes that must reach a live agent socket at once (docs/security.md §11: a revoked key or a
 /// removed machine is disconnected within 1 s). The relay subscribes; REST handlers raise.
 /// </summary>
 internal sealed class MachineLifecycle

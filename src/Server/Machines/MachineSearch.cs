@@ -5,7 +5,7 @@ using GuruConnect.Server.Data;
 namespace GuruConnect.Server.Machines;
 
 /// <summary>
-/// The machines list and its search (spec 01 "Search q"): case-insensitive substring over every
+/// The machines list and its search (docs/api.md "Search q"): case-insensitive substring over every
 /// stored attribute; several terms are ANDed; <c>field:value</c> scopes a term. Column names come
 /// only from the fixed tables below; every value is a parameter.
 /// </summary>

@@ -114,7 +114,7 @@ internal static class MachinesApi
         return TypedResults.NoContent();
     }
 
-    /// <summary>≤ 500 ids; one bad id never fails the rest (spec 05 #19).</summary>
+    /// <summary>≤ 500 ids; one bad id never fails the rest (docs/security.md §19).</summary>
     internal static async Task<Results<Ok<BulkDeleteResponse>, ValidationProblem>> BulkDeleteAsync(
         BulkDeleteRequest request, ClaimsPrincipal principal, HttpContext context, MachineStore machines, MachineLifecycle lifecycle,
         AuditLog audit, CancellationToken cancellationToken)

@@ -2,7 +2,7 @@ namespace GuruConnect.Server.Network;
 
 /// <summary>
 /// The client IP as rate limits and audit see it. Forwarded headers are applied by middleware only
-/// when the direct peer is a configured trusted proxy (spec 05 #15), so this is the real peer otherwise.
+/// when the direct peer is a configured trusted proxy (docs/security.md §15), so this is the real peer otherwise.
 /// </summary>
 internal static class ClientAddress
 {

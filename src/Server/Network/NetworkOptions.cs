@@ -7,7 +7,7 @@ public sealed class NetworkOptions
 
     /// <summary>
     /// IP addresses of reverse proxies whose <c>X-Forwarded-For</c> is believed. Empty by default:
-    /// then the direct peer is the client (spec 05 #15).
+    /// then the direct peer is the client (docs/security.md §15).
     /// </summary>
     public IList<string> TrustedProxies { get; } = [];
 }

@@ -2,8 +2,8 @@ namespace GuruConnect.Server.Observability;
 
 /// <summary>
 /// <c>Metrics:Url</c> (e.g. <c>http://127.0.0.1:9464</c>): serve <c>/metrics</c> on its own listener, for a
-/// Prometheus that should not reach the API and an API port that should not show metrics (spec 01 "May be
-/// bound to a separate port by config"). The metrics listener answers nothing else; the main port then
+/// Prometheus that should not reach the API and an API port that should not show metrics (docs/api.md
+/// "Health and metrics"). The metrics listener answers nothing else; the main port then
 /// answers 404 for <c>/metrics</c>.
 /// </summary>
 internal static class MetricsPort

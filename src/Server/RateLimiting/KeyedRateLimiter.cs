@@ -4,7 +4,7 @@ namespace GuruConnect.Server.RateLimiting;
 
 /// <summary>
 /// Per-key fixed-window limiter with a failure-streak lockout (login per IP, change-password per
-/// user, enroll per (site, IP), code validation per IP — spec 05 #14). The map is capped at
+/// user, enroll per (site, IP), code validation per IP — docs/security.md §14). The map is capped at
 /// <see cref="RateLimitPolicy.MaxEntries"/>: when full, idle keys are dropped first, then the
 /// least recently used of the keys that are <em>not</em> locked out, so an attacker rotating source
 /// addresses can grow memory without bound no more than they can shed a lockout by flooding. Should

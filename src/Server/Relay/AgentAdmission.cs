@@ -3,7 +3,7 @@ using GuruConnect.Server.SupportCodes;
 
 namespace GuruConnect.Server.Relay;
 
-/// <summary>The agent plane's decision before the upgrade (spec 02 "Agent plane" table).</summary>
+/// <summary>The agent plane's decision before the upgrade (docs/protocol.md "Agent plane" table).</summary>
 internal sealed record AgentAdmission(AgentAdmissionKind Kind, MachineKeyMatch? Key = null, string Reason = "")
 {
     /// <summary>The code a support agent used (already consumed for <see cref="SupportSessionId"/> on a WebSocket request).</summary>

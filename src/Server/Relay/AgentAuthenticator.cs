@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace GuruConnect.Server.Relay;
 
 /// <summary>
-/// Decides who an agent is before the upgrade. The agent plane has no JWT branch (spec 05 #3): only a
+/// Decides who an agent is before the upgrade. The agent plane has no JWT branch (docs/security.md §3): only a
 /// <c>cak_</c> machine key, a live support code, or the deprecated shared bootstrap key when configured, is ever accepted.
 /// </summary>
 internal sealed class AgentAuthenticator(

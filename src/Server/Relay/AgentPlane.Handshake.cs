@@ -46,7 +46,7 @@ internal sealed partial class AgentPlane
 
     /// <summary>
     /// The machine this socket is. With a <c>cak_</c> it is the key's machine, whatever the hello claims
-    /// (spec 05 #8: a claimed uid never re-points another machine's row or session). With the shared
+    /// (docs/security.md §8: a claimed uid never re-points another machine's row or session). With the shared
     /// bootstrap key it is resolved from the hello's uid, and a key is minted if the machine has none.
     /// Null when the socket was closed instead.
     /// </summary>

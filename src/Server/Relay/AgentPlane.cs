@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace GuruConnect.Server.Relay;
 
 /// <summary>
-/// <c>GET /ws/agent</c> (spec 02 "Agent plane"): authentication before the upgrade, then the hello,
+/// <c>GET /ws/agent</c> (docs/protocol.md "Agent plane"): authentication before the upgrade, then the hello,
 /// the session attach (superseding an older socket of the same machine) and the relay loop. An
 /// attended session's lifecycle is <see cref="SupportSessions"/>'s; this plane only runs its loop.
 /// </summary>
@@ -122,7 +122,7 @@ internal sealed partial class AgentPlane(
             }
 
             // A key revoked between the authentication and the attach raised its event before this socket
-            // was findable; checking once more after the attach closes that window (spec 05 #11).
+            // was findable; checking once more after the attach closes that window (docs/security.md §11).
             if (agent.KeyId is { } keyId && !await keys.IsLiveAsync(keyId, cancellationToken))
             {
                 CloseRevoked(agent);

@@ -7,7 +7,7 @@ using GuruConnect.Server.Machines;
 namespace GuruConnect.Server.Relay;
 
 /// <summary>
-/// Trust on first use for agents that still present the deprecated shared bootstrap key (spec 02 "Key
+/// Trust on first use for agents that still present the deprecated shared bootstrap key (docs/protocol.md "Key
 /// provisioning"): resolve or create the machine by the uid in <c>AgentHello</c> (default tenant, no
 /// site), and mint its <c>cak_</c> only when it has no active key. The check and the mint happen in one
 /// transaction holding the machine row (SQLite: a write transaction), so two racing bootstrap connects

@@ -3,7 +3,7 @@ namespace GuruConnect.Server.Relay;
 /// <summary>Why the relay dropped a message (the <c>reason</c> label of <c>guruconnect_relay_dropped_total</c>).</summary>
 internal enum DropReason
 {
-    /// <summary>The sender may not send this payload (spec 02: dropped and counted).</summary>
+    /// <summary>The sender may not send this payload (docs/protocol.md: dropped and counted).</summary>
     Direction,
 
     /// <summary>The envelope's top level did not parse, or carried an unknown payload.</summary>

@@ -7,7 +7,7 @@ namespace GuruConnect.Server.Relay;
 /// <summary>
 /// Liveness for every relay socket, in one pass instead of a timer per connection (10 000 idle agents
 /// cost one walk per second): the 10 s hello deadline, a <c>Ping</c> every 20 s, and closing after 60 s
-/// of silence (spec 02 "Heartbeat"). Deadlines are read from the injected clock, so tests move them.
+/// of silence (docs/protocol.md "Heartbeat"). Deadlines are read from the injected clock, so tests move them.
 /// </summary>
 internal sealed class Heartbeats(ConnectionTracker connections, TimeProvider time)
 {

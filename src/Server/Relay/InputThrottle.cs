@@ -1,7 +1,7 @@
 namespace GuruConnect.Server.Relay;
 
 /// <summary>
-/// A token bucket for one viewer's input (spec 02 / docs/protocol.md: at most 240 input messages
+/// A token bucket for one viewer's input (docs/protocol.md / docs/protocol.md: at most 240 input messages
 /// per second, excess dropped): it refills <c>perSecond</c> tokens a second and holds at most a
 /// tenth of a second's worth, so a burst after a quiet spell is 24 messages, not a full second's
 /// 240 on top of the refill (which let ~290 through in under a second). Any one second therefore

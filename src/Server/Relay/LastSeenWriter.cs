@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace GuruConnect.Server.Relay;
 
 /// <summary>
-/// <c>lastSeen</c> write coalescing (spec 02: at most once per 30 s per machine): each pass collects the
+/// <c>lastSeen</c> write coalescing (docs/protocol.md: at most once per 30 s per machine): each pass collects the
 /// online machines heard from since their last write whose interval has passed, and writes them in one batch.
 /// </summary>
 internal sealed class LastSeenWriter(SessionRegistry sessions, MachineStore machines, IOptions<RelayOptions> options, TimeProvider time, ILogger<LastSeenWriter> logger)

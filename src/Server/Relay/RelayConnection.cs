@@ -53,7 +53,7 @@ internal sealed class RelayConnection : IDisposable
 
     public DateTimeOffset LastPingAt => new(Interlocked.Read(ref lastPingTicks), TimeSpan.Zero);
 
-    /// <summary>An agent before its <c>AgentHello</c> (spec 02: within 10 s or closed).</summary>
+    /// <summary>An agent before its <c>AgentHello</c> (docs/protocol.md: within 10 s or closed).</summary>
     public bool AwaitingHello
     {
         get => awaitingHello;

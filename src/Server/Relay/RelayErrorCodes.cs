@@ -1,6 +1,6 @@
 namespace GuruConnect.Server.Relay;
 
-/// <summary>Stable error codes of the relay and sessions routes (spec 01 "Errors").</summary>
+/// <summary>Stable error codes of the relay and sessions routes (docs/api.md "Errors").</summary>
 internal static class RelayErrorCodes
 {
     public const string MachinePending = "MACHINE_PENDING";

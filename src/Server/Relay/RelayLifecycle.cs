@@ -6,7 +6,7 @@ using GuruConnect.Server.Sessions;
 namespace GuruConnect.Server.Relay;
 
 /// <summary>
-/// Acts on live sockets when the REST side changes a machine (spec 05 #11: a revoked key or a removed
+/// Acts on live sockets when the REST side changes a machine (docs/security.md §11: a revoked key or a removed
 /// machine is disconnected within 1 s) and closes every socket when the server stops, so shutdown does
 /// not wait for idle agents.
 /// </summary>
@@ -49,7 +49,7 @@ internal sealed class RelayLifecycle(
 
     private void OnMachineRemoved(Guid machineId) => terminator.Remove(machineId, CloseReasons.Removed);
 
-    // A machine put back to pending (an enrollment collision) may not connect until approved (spec 05 #10).
+    // A machine put back to pending (an enrollment collision) may not connect until approved (docs/security.md §10).
     private void OnMachinePending(Guid machineId)
     {
         if (sessions.Find(machineId)?.Agent is { } agent)

@@ -5,7 +5,7 @@ using GuruConnect.Server.Sessions;
 namespace GuruConnect.Server.Relay;
 
 /// <summary>
-/// The relay's instruments on <see cref="ServerMetrics.Meter"/> (spec 01 "/metrics": connected agents,
+/// The relay's instruments on <see cref="ServerMetrics.Meter"/> (docs/api.md "Health and metrics": connected agents,
 /// viewers, sessions, frames and bytes relayed, dropped messages). The hot path only bumps plain
 /// counters; the exporter reads them at scrape time through observable instruments.
 /// </summary>

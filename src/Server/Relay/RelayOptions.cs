@@ -2,13 +2,13 @@ using System.ComponentModel.DataAnnotations;
 
 namespace GuruConnect.Server.Relay;
 
-/// <summary>Configuration section <c>Relay</c>. Defaults are the numbers of spec 02; tests shrink them.</summary>
+/// <summary>Configuration section <c>Relay</c>. Defaults are the numbers of docs/protocol.md; tests shrink them.</summary>
 public sealed class RelayOptions
 {
     public const string Section = "Relay";
 
     /// <summary>
-    /// The deprecated shared bootstrap key old agents present as <c>Bearer</c> (spec 02 "Agent plane").
+    /// The deprecated shared bootstrap key old agents present as <c>Bearer</c> (docs/protocol.md "Agent plane").
     /// Off (null) by default; when set, such agents are accepted with a warning and provisioned their own
     /// <c>cak_</c> once (trust on first use).
     /// </summary>
@@ -20,7 +20,7 @@ public sealed class RelayOptions
     public TimeSpan SessionTtl { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>
-    /// Bytes queued for one viewer before video frames and cursor moves to it are dropped (spec 02
+    /// Bytes queued for one viewer before video frames and cursor moves to it are dropped (docs/protocol.md
     /// "Limits and fairness"). Other messages may use a quarter more; past that the viewer is disconnected.
     /// </summary>
     [Range(16 * 1024, 1024L * 1024 * 1024)]
@@ -30,7 +30,7 @@ public sealed class RelayOptions
     [Range(16 * 1024, 1024L * 1024 * 1024)]
     public long MaxQueuedBytesPerAgent { get; set; } = 1024 * 1024;
 
-    /// <summary>Input messages accepted per viewer per second (spec 02: 240).</summary>
+    /// <summary>Input messages accepted per viewer per second (docs/protocol.md: 240).</summary>
     [Range(1, 100_000)]
     public int ViewerInputPerSecond { get; set; } = GuruConnect.Protocol.ProtocolLimits.MaxViewerInputPerSecond;
 
@@ -41,11 +41,11 @@ public sealed class RelayOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")]
     public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How often the reaper looks for expired sessions (spec 02: every minute).</summary>
+    /// <summary>How often the reaper looks for expired sessions (docs/protocol.md: every minute).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan ReaperInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>At most one <c>lastSeen</c> write per machine per this interval (spec 02: 30 s).</summary>
+    /// <summary>At most one <c>lastSeen</c> write per machine per this interval (docs/protocol.md: 30 s).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan LastSeenInterval { get; set; } = TimeSpan.FromSeconds(30);
 

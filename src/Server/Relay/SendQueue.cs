@@ -6,7 +6,7 @@ namespace GuruConnect.Server.Relay;
 /// <summary>
 /// The messages waiting for one socket, bounded in bytes of buffer held (capacity, not just message
 /// length, so the bound is a memory bound), and the one loop that sends them (a WebSocket allows one
-/// send at a time). Spec 02 "Limits and fairness": a peer that stops reading never grows server memory
+/// send at a time). docs/protocol.md "Limits and fairness": a peer that stops reading never grows server memory
 /// without bound.
 /// </summary>
 /// <remarks>

@@ -35,7 +35,7 @@ internal sealed partial class ViewerPlane
     }
 
     /// <summary>
-    /// One message from a viewer. Only viewer payloads pass (spec 05 #17: anything else is dropped and
+    /// One message from a viewer. Only viewer payloads pass (docs/security.md §17: anything else is dropped and
     /// counted); input only from the controller and within the per-second budget. What is relayed is the
     /// viewer's bytes with its id appended — or, for chat, the re-serialized message with <c>from</c> set.
     /// Non-null ends the connection: goodbye, or a malformed message (closed with 1007).

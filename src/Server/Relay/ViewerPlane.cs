@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace GuruConnect.Server.Relay;
 
 /// <summary>
-/// <c>GET /ws/viewer?session={id}&amp;token={viewerToken}</c> (spec 02 "Viewer plane"): the five ordered
+/// <c>GET /ws/viewer?session={id}&amp;token={viewerToken}</c> (docs/protocol.md "Viewer plane"): the five ordered
 /// checks before the upgrade, then the viewer joins its session. An offline agent does not refuse the
 /// viewer: it is accepted and told "waiting for the agent" (docs/protocol.md "Relay behaviour").
 /// </summary>

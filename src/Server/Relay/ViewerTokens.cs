@@ -4,9 +4,9 @@ using GuruConnect.Server.Auth;
 namespace GuruConnect.Server.Relay;
 
 /// <summary>
-/// Viewer tokens (spec 05 "Credentials"): HS256 JWTs with <c>purpose:"viewer"</c>, <c>sid</c> = the
+/// Viewer tokens (docs/security.md "Credentials"): HS256 JWTs with <c>purpose:"viewer"</c>, <c>sid</c> = the
 /// session id, 5 minutes, single use. They carry the minting login token's <c>jti</c> as <c>ljti</c>, so
-/// logging out (which revokes that jti) also revokes every viewer token it minted (spec 05 #6).
+/// logging out (which revokes that jti) also revokes every viewer token it minted (docs/security.md §6).
 /// </summary>
 internal sealed class ViewerTokens(TokenService tokens, ViewerTokenUses uses)
 {

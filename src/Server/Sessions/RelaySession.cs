@@ -60,7 +60,7 @@ internal sealed class RelaySession(Guid id, Guid machineId, string kind, DateTim
         }
     }
 
-    /// <summary>Offline, nobody watching, and idle for longer than <paramref name="ttl"/> (spec 02 "Reaper").</summary>
+    /// <summary>Offline, nobody watching, and idle for longer than <paramref name="ttl"/> (docs/protocol.md "Reaper").</summary>
     public bool IsExpired(DateTimeOffset now, TimeSpan ttl) =>
         Agent is null && viewers.IsEmpty && now - LastActiveAt > ttl;
 

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace GuruConnect.Server.Sessions;
 
-/// <summary>A session in <c>GET /api/sessions</c> (spec 01 "Sessions").</summary>
+/// <summary>A session in <c>GET /api/sessions</c> (docs/api.md "Sessions").</summary>
 public sealed record SessionResponse(
     Guid Id,
     Guid MachineId,

@@ -5,7 +5,7 @@ namespace GuruConnect.Server.Sessions;
 
 /// <summary>
 /// Removes persistent sessions that are offline, have no viewers and were last active longer ago than
-/// <see cref="RelayOptions.SessionTtl"/> (spec 02 "Reaper"). The test is made once to pick candidates and
+/// <see cref="RelayOptions.SessionTtl"/> (docs/protocol.md "Reaper"). The test is made once to pick candidates and
 /// again under the session lock that removes, so an agent reconnecting at that moment is never reaped.
 /// </summary>
 internal sealed class SessionReaper(SessionRegistry sessions, IOptions<RelayOptions> options, TimeProvider time, ILogger<SessionReaper> logger)

@@ -5,7 +5,7 @@ using GuruConnect.Server.Relay;
 namespace GuruConnect.Server.Sessions;
 
 /// <summary>
-/// The sessions this node holds, online and offline (spec 02 "Session lifecycle"). A managed machine's
+/// The sessions this node holds, online and offline (docs/protocol.md "Session lifecycle"). A managed machine's
 /// session id is its machine id, so a session survives reconnects and restarts without a mapping table.
 /// </summary>
 internal sealed class SessionRegistry

@@ -8,7 +8,7 @@ namespace GuruConnect.Server.Sessions;
 
 /// <summary>
 /// On start-up, the sessions of known managed machines reappear from the database as offline until
-/// their agents reconnect (spec 02 "Session lifecycle"). A machine counts once its agent has connected
+/// their agents reconnect (docs/protocol.md "Session lifecycle"). A machine counts once its agent has connected
 /// (it has a <c>lastSeen</c>) and while that is within the TTL — what the reaper would keep. Support
 /// sessions do not come back: their agents were told the session ended, and their codes are marked so.
 /// </summary>

@@ -5,9 +5,9 @@ using GuruConnect.Server.Users;
 namespace GuruConnect.Server.Sessions;
 
 /// <summary>
-/// Who may watch a session (spec 01: "admin, or technician allowed on that machine"). A support session
+/// Who may watch a session (docs/api.md: "admin, or technician allowed on that machine"). A support session
 /// is the technician's who created its code (and admins'). Per-site technician permissions do not exist
-/// yet, so every technician may watch a managed machine; spec 05 #7's per-site check goes here.
+/// yet, so every technician may watch a managed machine; docs/security.md §7's per-site check goes here.
 /// </summary>
 internal static class ViewerAccess
 {

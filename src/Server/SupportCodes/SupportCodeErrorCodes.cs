@@ -1,6 +1,6 @@
 namespace GuruConnect.Server.SupportCodes;
 
-/// <summary>Stable error codes of the support-code routes (spec 01 "Attended support codes").</summary>
+/// <summary>Stable error codes of the support-code routes (docs/api.md "Attended support codes").</summary>
 internal static class SupportCodeErrorCodes
 {
     /// <summary>Unknown, expired, used or cancelled: one answer for all, so a probe learns nothing more.</summary>

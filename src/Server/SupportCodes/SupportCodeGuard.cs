@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace GuruConnect.Server.SupportCodes;
 
 /// <summary>
-/// Brute-force guard for the 6-digit space (spec 05 #14): one per-IP budget and failure streak shared by
+/// Brute-force guard for the 6-digit space (docs/security.md §14): one per-IP budget and failure streak shared by
 /// <c>GET /api/codes/{code}/validate</c> and <c>/ws/agent?supportCode=</c>, so neither route is a way
 /// around the other's lockout. 10 wrong codes lock the IP for 15 minutes. An IPv6 client is counted by
 /// its /64 (one subscriber's whole prefix), so rotating addresses inside it buys no extra guesses; and

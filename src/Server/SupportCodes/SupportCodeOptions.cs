@@ -2,12 +2,12 @@ using System.ComponentModel.DataAnnotations;
 
 namespace GuruConnect.Server.SupportCodes;
 
-/// <summary>Configuration section <c>SupportCodes</c> (defaults are the spec's numbers).</summary>
+/// <summary>Configuration section <c>SupportCodes</c> (defaults are the numbers of docs/api.md "Attended support codes").</summary>
 public sealed class SupportCodeOptions
 {
     public const string Section = "SupportCodes";
 
-    /// <summary>How long a new code may start a session (spec 05: 30 min).</summary>
+    /// <summary>How long a new code may start a session (docs/security.md: 30 min).</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromMinutes(30);
 
@@ -19,7 +19,7 @@ public sealed class SupportCodeOptions
     [Range(1, 1_000_000)]
     public int ChecksPerMinute { get; set; } = 10;
 
-    /// <summary>Consecutive wrong codes that lock a client IP (spec 05 #14: 10).</summary>
+    /// <summary>Consecutive wrong codes that lock a client IP (docs/security.md §14: 10).</summary>
     [Range(1, 1_000_000)]
     public int FailuresBeforeLockout { get; set; } = 10;
 

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace GuruConnect.Server.SupportCodes;
 
 /// <summary>
-/// Attended support codes (spec 01): a technician creates a 6-digit code and reads it to the end user,
+/// Attended support codes (docs/api.md): a technician creates a 6-digit code and reads it to the end user,
 /// whose support agent connects with it to <c>/ws/agent?supportCode=</c>. The code never appears in a
 /// log or an audit row; only its id does.
 /// </summary>

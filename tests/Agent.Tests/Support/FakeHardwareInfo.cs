@@ -2,7 +2,7 @@ using GuruConnect.Agent.Identity;
 
 namespace GuruConnect.Agent.Tests.Support;
 
-/// <summary>The hardware seam (STYLE.md: mocks only at OS seams).</summary>
+/// <summary>The hardware seam (CONTRIBUTING.md: mocks only at OS seams).</summary>
 internal sealed class FakeHardwareInfo(IdentitySignals signals) : IHardwareInfo
 {
     public static FakeHardwareInfo Default { get; } = new(new IdentitySignals(

@@ -1,6 +1,6 @@
 // Generates the TypeScript (protobuf-es) build of proto/guruconnect.proto into ./gen:
 //   node generate.mjs <path to protoc>
-// protoc is the one Grpc.Tools ships (shared/STACK.md); the plugin comes from node_modules.
+// protoc is the one Grpc.Tools ships (docs/architecture.md "Stack"); the plugin comes from node_modules.
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";

@@ -2,7 +2,7 @@ using GuruConnect.Server.Machines;
 
 namespace GuruConnect.Server.Tests.Enrollment;
 
-/// <summary>Every row of the spec's enrollment decision list, against both databases.</summary>
+/// <summary>Every row of the enrollment decision list of docs/api.md "Enrollment", against both databases.</summary>
 public sealed class EnrollDecisionTests
 {
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]

@@ -6,7 +6,7 @@ namespace GuruConnect.Server.Tests.Enrollment;
 [Collection(TimingGroup.Name)]
 public sealed class EnrollSecurityTests
 {
-    /// <summary>Spec 05 #12: the three rejection paths' median times are within 25 % of each other over ≥ 20 tries each.</summary>
+    /// <summary>docs/security.md §12: the three rejection paths' median times are within 25 % of each other over ≥ 20 tries each.</summary>
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Rejection_paths_take_the_same_time(DbKind db)
     {

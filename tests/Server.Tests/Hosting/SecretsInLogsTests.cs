@@ -3,7 +3,7 @@ using GuruConnect.Server.Tests.SupportCodes;
 namespace GuruConnect.Server.Tests.Hosting;
 
 /// <summary>
-/// Spec 05 "Credentials": no secret, hash or token is ever written to a log. The server runs with every
+/// docs/security.md "Credentials": no secret, hash or token is ever written to a log. The server runs with every
 /// category at Trace, and each credential travels the way it does in production (bodies, headers,
 /// query strings, paths); none of them may appear in what was logged.
 /// </summary>

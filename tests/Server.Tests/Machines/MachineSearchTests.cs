@@ -2,7 +2,7 @@ using GuruConnect.Server.Machines;
 
 namespace GuruConnect.Server.Tests.Machines;
 
-/// <summary>Spec 01 "Search q": every attribute, field scopes, and AND across terms.</summary>
+/// <summary>docs/api.md "Search q": every attribute, field scopes, and AND across terms.</summary>
 public sealed class MachineSearchTests
 {
     private static async Task<GuruServer> FleetAsync(DbKind db)

@@ -2,7 +2,7 @@ using GuruConnect.Protocol.V1;
 
 namespace GuruConnect.Server.Tests.Relay;
 
-/// <summary>Spec 05 #8: on /ws/agent the machine is the key's; what AgentHello claims never re-points anything.</summary>
+/// <summary>docs/security.md §8: on /ws/agent the machine is the key's; what AgentHello claims never re-points anything.</summary>
 public sealed class AgentIdentityTests
 {
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]

@@ -3,7 +3,7 @@ using GuruConnect.Protocol.V1;
 
 namespace GuruConnect.Server.Tests.Relay;
 
-/// <summary>Spec 02 "Agent plane" table and spec 05 #3, #10, #11: who may open /ws/agent, decided before the upgrade.</summary>
+/// <summary>docs/protocol.md "Agent plane" table and docs/security.md §3, §10, §11: who may open /ws/agent, decided before the upgrade.</summary>
 public sealed class AgentPlaneAuthTests
 {
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]

@@ -2,7 +2,7 @@ using GuruConnect.Protocol.V1;
 
 namespace GuruConnect.Server.Tests.Relay;
 
-/// <summary>Spec 02 "Key provisioning on first connect": the deprecated shared bootstrap key and TOFU.</summary>
+/// <summary>docs/protocol.md "Key provisioning": the deprecated shared bootstrap key and TOFU.</summary>
 public sealed class BootstrapKeyTests
 {
     private const string SharedKey = "legacy-shared-bootstrap-key-0123456789";

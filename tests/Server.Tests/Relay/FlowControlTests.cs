@@ -5,7 +5,7 @@ using Case = GuruConnect.Protocol.V1.Envelope.PayloadOneofCase;
 namespace GuruConnect.Server.Tests.Relay;
 
 /// <summary>
-/// Spec 02 "Limits and fairness": a viewer that stops reading never grows server memory beyond the
+/// docs/protocol.md "Limits and fairness": a viewer that stops reading never grows server memory beyond the
 /// per-viewer bound, and the agent, no longer acked by it, is the one that slows down.
 /// </summary>
 public sealed class FlowControlTests

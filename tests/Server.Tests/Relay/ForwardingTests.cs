@@ -3,7 +3,7 @@ using Case = GuruConnect.Protocol.V1.Envelope.PayloadOneofCase;
 
 namespace GuruConnect.Server.Tests.Relay;
 
-/// <summary>Spec 02: agent → viewers fan-out with viewer_id targeting, viewer → agent stamping, joins and leaves.</summary>
+/// <summary>docs/protocol.md: agent → viewers fan-out with viewer_id targeting, viewer → agent stamping, joins and leaves.</summary>
 public sealed class ForwardingTests
 {
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]

@@ -8,7 +8,7 @@ using Case = GuruConnect.Protocol.V1.Envelope.PayloadOneofCase;
 
 namespace GuruConnect.Server.Tests.Relay;
 
-/// <summary>Spec 02 "Limits and fairness", spec 05 #16–#18: size caps, direction filtering, the input throttle.</summary>
+/// <summary>docs/protocol.md "Limits and fairness", docs/security.md §16–§18: size caps, direction filtering, the input throttle.</summary>
 public sealed class LimitsTests
 {
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
@@ -169,7 +169,7 @@ public sealed class LimitsTests
     }
 }
 
-/// <summary>Spec 05 #16 "refused before allocation": measured, so it runs alone.</summary>
+/// <summary>docs/security.md §16 "refused before allocation": measured, so it runs alone.</summary>
 [Collection(TimingGroup.Name)]
 public sealed class OversizeAllocationTests
 {

@@ -4,7 +4,7 @@ using Case = GuruConnect.Protocol.V1.Envelope.PayloadOneofCase;
 
 namespace GuruConnect.Server.Tests.Relay;
 
-/// <summary>Spec 02 "Session lifecycle" and "Heartbeat", driven with the test's clock and explicit maintenance passes.</summary>
+/// <summary>docs/protocol.md "Session lifecycle" and "Heartbeat", driven with the test's clock and explicit maintenance passes.</summary>
 public sealed class SessionLifecycleTests
 {
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]

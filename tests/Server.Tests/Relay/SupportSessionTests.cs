@@ -6,9 +6,9 @@ using Case = GuruConnect.Protocol.V1.Envelope.PayloadOneofCase;
 namespace GuruConnect.Server.Tests.Relay;
 
 /// <summary>
-/// Spec 02 "Agent plane" (a live support code is accepted as an attended session) and "Session lifecycle"
+/// docs/protocol.md "Agent plane" (a live support code is accepted as an attended session) and "Session lifecycle"
 /// (a support session ends when the agent leaves, the code is cancelled, or a technician ends it);
-/// spec 05 "support code: 30 min / single session" and #14 (one lockout for every way of trying codes).
+/// docs/security.md "Credentials" (support code: 30 min, single session) and §14 (one lockout for every way of trying codes).
 /// </summary>
 public sealed class SupportSessionTests
 {

@@ -2,7 +2,7 @@ using GuruConnect.Server.Auth;
 
 namespace GuruConnect.Server.Tests.Relay;
 
-/// <summary>Spec 02 "Viewer plane" (the five ordered checks) and spec 05 #1, #2, #4, #6: viewer tokens.</summary>
+/// <summary>docs/protocol.md "Viewer plane" (the five ordered checks) and docs/security.md §1, §2, §4, §6: viewer tokens.</summary>
 public sealed class ViewerPlaneAuthTests
 {
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]

@@ -1,6 +1,6 @@
 namespace GuruConnect.Server.Tests.SupportCodes;
 
-/// <summary>Spec 01 "Attended support codes" and spec 05 #14 (validate per IP, lockout after 10 failures for 15 min).</summary>
+/// <summary>docs/api.md "Attended support codes" and docs/security.md §14 (validate per IP, lockout after 10 failures for 15 min).</summary>
 public sealed class SupportCodesApiTests
 {
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]

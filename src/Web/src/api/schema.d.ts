@@ -777,7 +777,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** ≤ 500 ids; one bad id never fails the rest (spec 05 #19). */
+        /** ≤ 500 ids; one bad id never fails the rest (docs/security.md §19). */
         post: {
             parameters: {
                 query?: never;
@@ -2073,7 +2073,7 @@ export interface components {
             /** Format: int32 */
             version: number | string;
         };
-        /** @description A session in `GET /api/sessions` (spec 01 "Sessions"). */
+        /** @description A session in `GET /api/sessions` (docs/api.md "Sessions"). */
         SessionResponse: {
             agentOnline: boolean;
             /** Format: uuid */

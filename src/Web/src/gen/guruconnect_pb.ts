@@ -1,4 +1,4 @@
-// GuruConnect wire protocol (spec 02 "Relay"; docs/protocol.md).
+// GuruConnect wire protocol (docs/protocol.md).
 //
 // Framing: one Envelope per binary WebSocket message, on both planes
 // (agent <-> server at /ws/agent, viewer <-> server at /ws/viewer).
@@ -212,7 +212,7 @@ export const EnvelopeSchema: GenMessage<Envelope> = /*@__PURE__*/
 /**
  * agent -> server. First message after the upgrade, within 10 s or the socket is closed.
  * The server ignores any identity claimed here for authentication: the machine is the one
- * the bearer key belongs to (spec 02 "Agent plane").
+ * the bearer key belongs to (docs/protocol.md "Agent plane").
  *
  * @generated from message guruconnect.v1.AgentHello
  */
@@ -238,7 +238,7 @@ export type AgentHello = Message<"guruconnect.v1.AgentHello"> & {
   agentVersion: string;
 
   /**
-   * hex(SHA-256(...)) per spec 03 "Machine identity".
+   * hex(SHA-256(...)) per docs/agent.md "Machine identity".
    *
    * @generated from field: string machine_uid = 5;
    */

@@ -1,4 +1,4 @@
--- Attended support codes (spec 01 "Attended support codes", spec 05: 6 digits, 30 min, single session).
+-- Attended support codes (docs/api.md "Attended support codes", docs/security.md: 6 digits, 30 min, single session).
 -- A code is unique among live codes only: the partial index lets an old, used code's digits come back.
 CREATE TABLE support_codes (
     id uuid PRIMARY KEY,

@@ -1,4 +1,4 @@
--- Viewer tokens are single use (spec 05 #6): the jti of each redeemed token, kept until it would have expired.
+-- Viewer tokens are single use (docs/security.md §6): the jti of each redeemed token, kept until it would have expired.
 CREATE TABLE viewer_token_uses (
     jti TEXT PRIMARY KEY,
     expires_at TEXT NOT NULL
