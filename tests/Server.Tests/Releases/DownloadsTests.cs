@@ -95,7 +95,7 @@ public sealed class DownloadsTests
             await miss.ShouldBeProblemAsync(HttpStatusCode.NotFound, "CODE_INVALID");
         }
 
-        using var malformed = await server.Client.GetAsync("/download/support/12%0A45");
+        using var malformed = await server.Client.GetAsync("/download/support/12ab45");
         await malformed.ShouldBeProblemAsync(HttpStatusCode.NotFound, "CODE_INVALID");
         for (var i = 0; i < 4; i++)
         {
