@@ -14,7 +14,7 @@ public static partial class Frames
 {
     // Unknown fields are dropped, so an envelope re-serialized by the relay carries only what this
     // build understood (a newer receiver could otherwise read a smuggled field as the payload).
-    private static readonly MessageParser<Envelope> s_parser = Envelope.Parser.WithDiscardUnknownFields(true);
+    private static readonly MessageParser<Envelope> Parser = Envelope.Parser.WithDiscardUnknownFields(true);
 
     /// <summary>Parses one envelope. Returns <see langword="false"/> for malformed bytes, never throws.</summary>
     /// <remarks>
@@ -27,7 +27,7 @@ public static partial class Frames
     {
         try
         {
-            envelope = s_parser.ParseFrom(data);
+            envelope = Parser.ParseFrom(data);
             return true;
         }
         catch (Exception e) when (IsMalformedInput(e))
@@ -42,7 +42,7 @@ public static partial class Frames
     {
         try
         {
-            envelope = s_parser.ParseFrom(data);
+            envelope = Parser.ParseFrom(data);
             return true;
         }
         catch (Exception e) when (IsMalformedInput(e))

@@ -29,10 +29,10 @@ public sealed class WebSocketMessageReader
 
     // Receives the one byte that proves a message exceeds the cap; its content is discarded, so
     // concurrent readers may share it.
-    private static readonly byte[] s_overflowProbe = new byte[1];
+    private static readonly byte[] OverflowProbe = new byte[1];
 
-    private readonly ArrayPool<byte> _pool;
-    private readonly int _initialBufferBytes;
+    private readonly ArrayPool<byte> pool;
+    private readonly int initialBufferBytes;
 
     /// <summary>Creates a reader renting from <see cref="ArrayPool{T}.Shared"/>.</summary>
     /// <param name="maxMessageBytes">The largest message accepted, e.g. <see cref="ProtocolLimits.MaxAgentMessageBytes"/>.</param>
@@ -51,8 +51,8 @@ public sealed class WebSocketMessageReader
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(initialBufferBytes);
         MaxMessageBytes = maxMessageBytes;
-        _pool = pool;
-        _initialBufferBytes = Math.Min(initialBufferBytes, maxMessageBytes);
+        this.pool = pool;
+        this.initialBufferBytes = Math.Min(initialBufferBytes, maxMessageBytes);
     }
 
     /// <summary>The largest message, in bytes, this reader accepts; one byte more is <see cref="WebSocketReadStatus.TooLarge"/>.</summary>
@@ -89,7 +89,7 @@ public sealed class WebSocketMessageReader
                 return WebSocketReadResult.Message([], 0);
             }
 
-            buffer = _pool.Rent(_initialBufferBytes);
+            buffer = pool.Rent(initialBufferBytes);
             var length = 0;
             while (true)
             {
@@ -99,7 +99,7 @@ public sealed class WebSocketMessageReader
                     if (window == MaxMessageBytes)
                     {
                         // Full at the cap and not finished: one more byte means too large.
-                        received = await socket.ReceiveAsync(s_overflowProbe.AsMemory(), cancellationToken);
+                        received = await socket.ReceiveAsync(OverflowProbe.AsMemory(), cancellationToken);
                         if (received.Count > 0)
                         {
                             return WebSocketReadResult.TooLarge;
@@ -146,7 +146,7 @@ public sealed class WebSocketMessageReader
         {
             if (buffer is not null)
             {
-                _pool.Return(buffer);
+                pool.Return(buffer);
             }
         }
     }
@@ -159,16 +159,16 @@ public sealed class WebSocketMessageReader
     {
         if (result.Buffer is { Length: > 0 } buffer)
         {
-            _pool.Return(buffer);
+            pool.Return(buffer);
         }
     }
 
     private byte[] Grow(byte[] buffer, int length)
     {
         var size = (int)Math.Min((long)buffer.Length * 2, MaxMessageBytes);
-        var larger = _pool.Rent(size);
+        var larger = pool.Rent(size);
         buffer.AsSpan(0, length).CopyTo(larger);
-        _pool.Return(buffer);
+        pool.Return(buffer);
         return larger;
     }
 }

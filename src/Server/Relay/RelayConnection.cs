@@ -12,7 +12,7 @@ namespace GuruConnect.Server.Relay;
 internal sealed class RelayConnection : IDisposable
 {
     // Receives and discards what a peer still sends after the server's close frame; content is never read.
-    private static readonly byte[] s_discard = new byte[4096];
+    private static readonly byte[] Discard = new byte[4096];
 
     private readonly WebSocket socket;
     private readonly TimeProvider time;
@@ -211,7 +211,7 @@ internal sealed class RelayConnection : IDisposable
         {
             while (socket.State == WebSocketState.CloseSent)
             {
-                var received = await socket.ReceiveAsync(s_discard.AsMemory(), lifetime.Token);
+                var received = await socket.ReceiveAsync(Discard.AsMemory(), lifetime.Token);
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
                     return;

@@ -11,8 +11,8 @@ namespace GuruConnect.Server.Relay;
 /// </summary>
 internal sealed class RelayMetrics
 {
-    private static readonly DropReason[] s_reasons = Enum.GetValues<DropReason>();
-    private readonly long[] dropped = new long[s_reasons.Length];
+    private static readonly DropReason[] Reasons = Enum.GetValues<DropReason>();
+    private readonly long[] dropped = new long[Reasons.Length];
     private long agents;
     private long viewers;
     private long agentFrames;
@@ -36,7 +36,7 @@ internal sealed class RelayMetrics
             new Measurement<long>(Interlocked.Read(ref agentBytes), new KeyValuePair<string, object?>("direction", "agent_to_viewer")),
             new Measurement<long>(Interlocked.Read(ref viewerBytes), new KeyValuePair<string, object?>("direction", "viewer_to_agent")),
         }, unit: "By", description: "Bytes relayed (counted once per receiving socket)");
-        meter.CreateObservableCounter("guruconnect_relay_dropped_total", () => s_reasons.Select(reason =>
+        meter.CreateObservableCounter("guruconnect_relay_dropped_total", () => Reasons.Select(reason =>
             new Measurement<long>(Interlocked.Read(ref dropped[(int)reason]), new KeyValuePair<string, object?>("reason", Label(reason)))),
             description: "Messages the relay dropped, by reason");
     }
