@@ -9,4 +9,7 @@ internal interface IStreamingPlatform
 
     /// <summary>The text clipboard, or null where it is not available.</summary>
     IClipboard? OpenClipboard();
+
+    /// <summary>A JPEG codec for photo and video tiles, or null where none is available (every tile then stays lossless).</summary>
+    IJpegEncoder? OpenJpegEncoder();
 }

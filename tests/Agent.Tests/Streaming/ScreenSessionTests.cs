@@ -81,6 +81,8 @@ public sealed class ScreenSessionTests
         public IInputInjector OpenInput() => throw new InvalidOperationException("never");
 
         public IClipboard? OpenClipboard() => null;
+
+        public IJpegEncoder? OpenJpegEncoder() => null;
     }
 
     private sealed class Platform(FakeScreen screen, RecordingInjector injector) : IStreamingPlatform
@@ -90,5 +92,7 @@ public sealed class ScreenSessionTests
         public IInputInjector OpenInput() => injector;
 
         public IClipboard? OpenClipboard() => null;
+
+        public IJpegEncoder? OpenJpegEncoder() => null;
     }
 }

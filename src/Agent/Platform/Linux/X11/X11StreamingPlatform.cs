@@ -13,4 +13,6 @@ internal sealed class X11StreamingPlatform(string? display = null) : IStreamingP
     public IInputInjector OpenInput() => new X11Input(X11Connection.Open(display));
 
     public IClipboard? OpenClipboard() => null;
+
+    public IJpegEncoder? OpenJpegEncoder() => null;
 }

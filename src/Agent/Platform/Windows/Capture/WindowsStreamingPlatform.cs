@@ -14,4 +14,6 @@ internal sealed class WindowsStreamingPlatform : IStreamingPlatform
     public IInputInjector OpenInput() => new SendInputInjector();
 
     public IClipboard? OpenClipboard() => null;
+
+    public IJpegEncoder? OpenJpegEncoder() => null;
 }
