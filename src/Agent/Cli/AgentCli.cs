@@ -27,6 +27,7 @@ internal static class AgentCli
         ServiceCommands.CreateInstall(context),
         ServiceCommands.CreateUninstall(context),
         StatusCommand.Create(context),
+        Platform.Windows.SessionWorker.SessionWorkerCommand.Create(context),
     };
 
     // handleTerminationSignals: Ctrl+C and SIGTERM cancel the command's token (the real process; not tests).

@@ -3,9 +3,9 @@ using GuruConnect.Agent.Streaming;
 namespace GuruConnect.Agent.Platform.Windows.Capture;
 
 /// <summary>
-/// GDI capture and SendInput in the agent's own desktop session. A LocalSystem service runs in session
-/// 0 and sees no user desktop: the session-worker that captures the console session over a
-/// SYSTEM-only pipe is not built yet, so the Windows service still registers the no-screen session.
+/// GDI capture and SendInput in the calling process's own session: what the session worker serves
+/// (Platform/Windows/SessionWorker) and what a console run such as <c>support</c> uses directly. The
+/// LocalSystem service in session 0 sees no user desktop and streams through the worker instead.
 /// </summary>
 internal sealed class WindowsStreamingPlatform : IStreamingPlatform
 {
