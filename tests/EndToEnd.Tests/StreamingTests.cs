@@ -111,34 +111,11 @@ public sealed class StreamingTests
         canvas.Matches(x.Read(0, 0, Width, Height)).ShouldBeTrue("one frame after the ack, the slow viewer shows the screen as it is");
     }
 
-    private static async Task<AgentProcess> StartAgentAsync(AgentScenario scenario, XvfbServer xvfb)
-    {
-        var agent = new AgentProcess(scenario.Machine)
-        {
-            Launcher = AgentLauncher.Dotnet with { Environment = new Dictionary<string, string> { ["DISPLAY"] = xvfb.Display } },
-        };
-        agent.Start("run");
-        await Task.CompletedTask;
-        return agent;
-    }
+    private static Task<AgentProcess> StartAgentAsync(AgentScenario scenario, XvfbServer xvfb) =>
+        Task.FromResult(XvfbAgent.Start(scenario.Machine, xvfb.Display));
 
-    private static async Task<Guid> MachineIdAsync(AgentScenario scenario, AgentProcess agent)
-    {
-        var started = Stopwatch.GetTimestamp();
-        while (Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(60))
-        {
-            var page = await scenario.Admin.GetFromJsonAsync<JsonElement>("/api/machines?pageSize=50");
-            foreach (var machine in page.GetProperty("items").EnumerateArray())
-            {
-                if (machine.GetProperty("online").GetBoolean())
-                    return machine.GetProperty("id").GetGuid();
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new ShouldAssertException($"The agent never came online. Agent output:\n{agent.Output}");
-    }
+    private static Task<Guid> MachineIdAsync(AgentScenario scenario, AgentProcess agent) =>
+        XvfbAgent.OnlineMachineIdAsync(scenario.Admin, agent);
 
     private static async Task<VideoFrame> NextFrameAsync(FakeViewer viewer, ViewerCanvas canvas)
     {
