@@ -51,4 +51,13 @@ internal static class ExitCodes
 
     /// <summary><c>support</c>: the connection dropped mid-session; the code is used up, so no reconnect.</summary>
     public const int SupportSessionLost = 14;
+
+    /// <summary>
+    /// <c>run</c>: an update (or its rollback) changed the installed binary; the service manager
+    /// restarts the agent into it (systemd <c>Restart=always</c>, the Windows recovery actions).
+    /// </summary>
+    public const int RestartForUpdate = 15;
+
+    /// <summary><c>update</c>: the update was refused (signature, SHA-256, downgrade, TLS, a binary that does not start); nothing changed.</summary>
+    public const int UpdateRefused = 16;
 }

@@ -14,7 +14,8 @@ internal static class AgentCli
         4 enrollment rejected (401), 5 machine belongs to another site (409), 6 waiting for approval (202),
         7 rate limited (429), 8 server unreachable, 9 stored credential unreadable,
         10 not supported on this platform, 11 needs root / administrator,
-        13 support code not valid (expired, used or cancelled), 14 support session lost (ask for a new code).
+        13 support code not valid (expired, used or cancelled), 14 support session lost (ask for a new code),
+        15 restarting into an updated (or rolled-back) binary, 16 update refused (nothing changed).
         Config: GURUCONNECT_AGENT_CONFIG (default /etc/guruconnect/agent.json, %ProgramData%\GuruConnect\agent.json).
         State: GURUCONNECT_AGENT_STATE (default /var/lib/guruconnect, %ProgramData%\GuruConnect\credentials).
         """;
@@ -28,6 +29,7 @@ internal static class AgentCli
         ServiceCommands.CreateUninstall(context),
         StatusCommand.Create(context),
         Platform.Windows.SessionWorker.SessionWorkerCommand.Create(context),
+        Update.UpdateCommand.Create(context),
     };
 
     // handleTerminationSignals: Ctrl+C and SIGTERM cancel the command's token (the real process; not tests).

@@ -40,6 +40,7 @@ internal static class RunCommand
     {
         var builder = AgentHost.CreateBuilder(context, logToFile: true);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
+        builder.Services.AddHostedService<Update.UpdateService>(); // first: it rolls back a failed update before anything connects
         builder.Services.AddHostedService<AgentService>();
         using var host = builder.Build();
         var services = host.Services;

@@ -7,6 +7,7 @@ using GuruConnect.Agent.Service;
 using GuruConnect.Agent.State;
 using GuruConnect.Agent.Support;
 using GuruConnect.Agent.Transport;
+using GuruConnect.Agent.Update;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -48,6 +49,7 @@ internal static class AgentServices
 
         services.AddSingleton<LinkConnector>();
         services.AddSingleton<IAgentLink, AgentLink>();
+        services.AddUpdates();                  // Update/UpdateServices.cs
         return services;
     }
 

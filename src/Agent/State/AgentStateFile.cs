@@ -8,6 +8,9 @@ internal sealed class AgentStateFile(string path, TimeProvider time)
 {
     public string Path => path;
 
+    /// <summary>Every change <c>run</c> makes, written or not (the updater commits on the first "connected").</summary>
+    public event Action<AgentState>? Changed;
+
     /// <returns>The state, or null when there is none yet or it cannot be read.</returns>
     public async Task<AgentState?> ReadAsync(CancellationToken cancellationToken)
     {
@@ -27,6 +30,7 @@ internal sealed class AgentStateFile(string path, TimeProvider time)
     {
         var current = await ReadAsync(cancellationToken) ?? new AgentState();
         var next = change(current) with { UpdatedAt = time.GetUtcNow() };
+        Changed?.Invoke(next);
         try
         {
             SecureDirectory.Ensure(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
