@@ -25,12 +25,39 @@ internal sealed class Swarm : IAsyncDisposable
     private Task[] loops = [];
     private int disposed;
 
-    public Swarm(Func<Uri> endpoint, IReadOnlyList<(string Uid, string Key)> machines, int sourceAddresses = 8, TimeSpan? initialBackoff = null)
+    private readonly Enroll? enroll;
+    private readonly TimeSpan startSpread;
+
+    public Swarm(Func<Uri> endpoint, IReadOnlyList<(string Uid, string Key)> machines, int sourceAddresses = 8)
+        : this(endpoint, machines.Select(m => (m.Uid, (string?)m.Key)).ToArray(), null, TimeSpan.Zero, sourceAddresses)
+    {
+    }
+
+    /// <summary>
+    /// Agents that first enroll (<paramref name="enroll"/>, retried with the same backoff until it hands out a key),
+    /// each starting at a random moment within <paramref name="startSpread"/>, as a fleet being installed does.
+    /// </summary>
+    public Swarm(Func<Uri> endpoint, IReadOnlyList<string> uids, Enroll enroll, TimeSpan startSpread, int sourceAddresses = 8)
+        : this(endpoint, uids.Select(u => (u, (string?)null)).ToArray(), enroll, startSpread, sourceAddresses)
+    {
+    }
+
+    private Swarm(Func<Uri> endpoint, IReadOnlyList<(string Uid, string? Key)> machines, Enroll? enroll, TimeSpan startSpread, int sourceAddresses)
     {
         this.endpoint = endpoint;
+        this.enroll = enroll;
+        this.startSpread = startSpread;
         invokers = Enumerable.Range(0, sourceAddresses).Select(i => BoundInvoker(IPAddress.Parse($"127.0.0.{2 + i}"))).ToArray();
-        agents = machines.Select((m, i) => new SwarmAgent(i, m.Uid, m.Key, new Backoff(initialBackoff ?? Backoff.DefaultInitial, Backoff.DefaultMaximum, new Random(i).NextDouble))).ToArray();
+        agents = machines.Select((m, i) => new SwarmAgent(i, m.Uid, new Backoff(Backoff.DefaultInitial, Backoff.DefaultMaximum, new Random(i).NextDouble)) { Key = m.Key }).ToArray();
     }
+
+    /// <summary>One enrollment attempt: the <c>cak_</c> key, or null and what went wrong (counted as a failure).</summary>
+    public delegate Task<(string? Key, string? Failure)> Enroll(string uid, CancellationToken cancellationToken);
+
+    /// <summary>Each agent's key: the one it was seeded with or enrolled for, and when it got it (null: none yet).</summary>
+    public IReadOnlyList<(string Uid, string? Key, long? ReceivedAt)> Keys => agents.Select(a => (a.Uid, a.Key, a.KeyReceivedAt)).ToArray();
+
+    public int Enrolled => agents.Count(a => a.Key is not null);
 
     public int Count => agents.Length;
 
@@ -113,6 +140,32 @@ internal sealed class Swarm : IAsyncDisposable
     private async Task RunAsync(SwarmAgent agent, SemaphoreSlim firstDial)
     {
         var gate = firstDial; // held from the first dial until that connection is attached or has failed
+        try
+        {
+            if (startSpread > TimeSpan.Zero)
+            {
+                await Task.Delay(startSpread * new Random(agent.Index + 7919).NextDouble(), stop.Token);
+            }
+
+            while (agent.Key is null && enroll is not null)
+            {
+                var (key, failure) = await enroll(agent.Uid, stop.Token);
+                if (key is not null)
+                {
+                    agent.KeyReceived(key);
+                    agent.Backoff.Reset(); // the link's backoff is its own (src/Agent/Transport/AgentLink.cs)
+                    break;
+                }
+
+                Fail("enroll " + failure);
+                await Task.Delay(agent.Backoff.Next(), stop.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         while (!stop.IsCancellationRequested)
         {
             var attached = false;
@@ -261,7 +314,7 @@ internal sealed class Swarm : IAsyncDisposable
         },
     });
 
-    private sealed class SwarmAgent(int index, string uid, string key, Backoff backoff)
+    private sealed class SwarmAgent(int index, string uid, Backoff backoff)
     {
         private readonly Lock gate = new();
         private readonly List<long> attaches = [];
@@ -270,7 +323,9 @@ internal sealed class Swarm : IAsyncDisposable
 
         public string Uid => uid;
 
-        public string Key => key;
+        public string? Key { get; set; }
+
+        public long? KeyReceivedAt { get; private set; }
 
         public Backoff Backoff => backoff;
 
@@ -288,6 +343,12 @@ internal sealed class Swarm : IAsyncDisposable
         }
 
         public void Detached() => IsAttached = false;
+
+        public void KeyReceived(string key)
+        {
+            KeyReceivedAt = Stopwatch.GetTimestamp();
+            Key = key;
+        }
 
         public long? FirstAttachAfter(long since)
         {
