@@ -80,6 +80,9 @@ public sealed class GuruServer : IAsyncDisposable
         await StartCoreAsync();
     }
 
+    /// <summary>Starts the server again after <see cref="StopAsync"/> (a restart with downtime in between).</summary>
+    public Task StartAgainAsync() => StartCoreAsync();
+
     public async Task StopAsync()
     {
         Client?.Dispose();
