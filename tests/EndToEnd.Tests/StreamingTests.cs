@@ -111,7 +111,7 @@ public sealed class StreamingTests
         canvas.Matches(x.Read(0, 0, Width, Height)).ShouldBeTrue("one frame after the ack, the slow viewer shows the screen as it is");
     }
 
-    private static async Task<AgentProcess> StartAgentAsync(AgentScenario scenario, XvfbServer xvfb)
+    internal static async Task<AgentProcess> StartAgentAsync(AgentScenario scenario, XvfbServer xvfb)
     {
         var agent = new AgentProcess(scenario.Machine)
         {
@@ -122,7 +122,7 @@ public sealed class StreamingTests
         return agent;
     }
 
-    private static async Task<Guid> MachineIdAsync(AgentScenario scenario, AgentProcess agent)
+    internal static async Task<Guid> MachineIdAsync(AgentScenario scenario, AgentProcess agent)
     {
         var started = Stopwatch.GetTimestamp();
         while (Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(60))
@@ -140,7 +140,7 @@ public sealed class StreamingTests
         throw new ShouldAssertException($"The agent never came online. Agent output:\n{agent.Output}");
     }
 
-    private static async Task<VideoFrame> NextFrameAsync(FakeViewer viewer, ViewerCanvas canvas)
+    internal static async Task<VideoFrame> NextFrameAsync(FakeViewer viewer, ViewerCanvas canvas)
     {
         var frame = (await viewer.Peer.ReceiveAsync(e => e.VideoFrame is { } f && f.Seq > canvas.LastSeq, TimeSpan.FromSeconds(30))).VideoFrame;
         canvas.Apply(frame);
@@ -181,7 +181,7 @@ public sealed class StreamingTests
     private static List<(int Type, uint Detail)> Presses(List<(int Type, uint Detail, uint State, int X, int Y)> events) =>
         [.. events.Where(e => e.Type is >= XTestClient.KeyPress and <= XTestClient.ButtonRelease).Select(e => (e.Type, e.Detail))];
 
-    private static byte[] Noise(int width, int height, int seed)
+    internal static byte[] Noise(int width, int height, int seed)
     {
         var pixels = new byte[width * height * 4];
         new Random(seed).NextBytes(pixels);
