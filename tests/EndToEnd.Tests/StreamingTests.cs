@@ -111,13 +111,13 @@ public sealed class StreamingTests
         canvas.Matches(x.Read(0, 0, Width, Height)).ShouldBeTrue("one frame after the ack, the slow viewer shows the screen as it is");
     }
 
-    private static Task<AgentProcess> StartAgentAsync(AgentScenario scenario, XvfbServer xvfb) =>
+    internal static Task<AgentProcess> StartAgentAsync(AgentScenario scenario, XvfbServer xvfb) =>
         Task.FromResult(XvfbAgent.Start(scenario.Machine, xvfb.Display));
 
-    private static Task<Guid> MachineIdAsync(AgentScenario scenario, AgentProcess agent) =>
+    internal static Task<Guid> MachineIdAsync(AgentScenario scenario, AgentProcess agent) =>
         XvfbAgent.OnlineMachineIdAsync(scenario.Admin, agent);
 
-    private static async Task<VideoFrame> NextFrameAsync(FakeViewer viewer, ViewerCanvas canvas)
+    internal static async Task<VideoFrame> NextFrameAsync(FakeViewer viewer, ViewerCanvas canvas)
     {
         var frame = (await viewer.Peer.ReceiveAsync(e => e.VideoFrame is { } f && f.Seq > canvas.LastSeq, TimeSpan.FromSeconds(30))).VideoFrame;
         canvas.Apply(frame);
@@ -158,7 +158,7 @@ public sealed class StreamingTests
     private static List<(int Type, uint Detail)> Presses(List<(int Type, uint Detail, uint State, int X, int Y)> events) =>
         [.. events.Where(e => e.Type is >= XTestClient.KeyPress and <= XTestClient.ButtonRelease).Select(e => (e.Type, e.Detail))];
 
-    private static byte[] Noise(int width, int height, int seed)
+    internal static byte[] Noise(int width, int height, int seed)
     {
         var pixels = new byte[width * height * 4];
         new Random(seed).NextBytes(pixels);

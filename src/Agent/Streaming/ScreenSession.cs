@@ -17,9 +17,6 @@ internal sealed class ScreenSession(IEnvelopeSender sender, IStreamingPlatform p
 {
     private readonly ILogger log = logger ?? NullLogger.Instance;
 
-    /// <summary>Clipboard text larger than this is not synced (the protocol's limit).</summary>
-    public const int MaxClipboardChars = 1024 * 1024;
-
     private readonly Lock gate = new();
     private readonly List<Envelope> outbox = [];
     private TaskCompletionSource wakeup = NewSignal();
@@ -166,9 +163,9 @@ internal sealed class ScreenSession(IEnvelopeSender sender, IStreamingPlatform p
         Wake();
     }
 
-    private void SetClipboard(string text)
+    private void SetClipboard(string received)
     {
-        if (text.Length > MaxClipboardChars)
+        if (ClipboardFilter.Accept(received) is not { } text)
             return;
         lock (gate)
         {
@@ -179,12 +176,14 @@ internal sealed class ScreenSession(IEnvelopeSender sender, IStreamingPlatform p
         }
     }
 
-    private void OnLocalClipboard(string text)
+    private void OnLocalClipboard(string copied)
     {
+        if (ClipboardFilter.Accept(copied) is not { } text)
+            return;
         lock (gate)
         {
             // Our own SetText echoing back is not news.
-            if (pump is null || text.Length > MaxClipboardChars || text == lastClipboard)
+            if (pump is null || text == lastClipboard)
                 return;
             lastClipboard = text;
         }

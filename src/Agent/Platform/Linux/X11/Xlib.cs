@@ -81,6 +81,50 @@ internal static partial class Xlib
     [LibraryImport(X11)]
     public static unsafe partial IntPtr XSetErrorHandler(delegate* unmanaged<IntPtr, IntPtr, int> handler);
 
+    [LibraryImport(X11, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nuint XInternAtom(IntPtr display, string name, int onlyIfExists);
+
+    [LibraryImport(X11)]
+    public static partial int XConnectionNumber(IntPtr display);
+
+    [LibraryImport(X11)]
+    public static partial nint XMaxRequestSize(IntPtr display);
+
+    [LibraryImport(X11)]
+    public static partial nint XExtendedMaxRequestSize(IntPtr display);
+
+    [LibraryImport(X11)]
+    public static partial nuint XCreateSimpleWindow(IntPtr display, nuint parent, int x, int y, uint width, uint height, uint border, nuint borderColour, nuint background);
+
+    [LibraryImport(X11)]
+    public static partial int XDestroyWindow(IntPtr display, nuint window);
+
+    [LibraryImport(X11)]
+    public static partial int XSelectInput(IntPtr display, nuint window, nint mask);
+
+    [LibraryImport(X11)]
+    public static partial int XSetSelectionOwner(IntPtr display, nuint selection, nuint owner, nuint time);
+
+    [LibraryImport(X11)]
+    public static partial nuint XGetSelectionOwner(IntPtr display, nuint selection);
+
+    [LibraryImport(X11)]
+    public static partial int XConvertSelection(IntPtr display, nuint selection, nuint target, nuint property, nuint requestor, nuint time);
+
+    [LibraryImport(X11)]
+    public static unsafe partial int XSendEvent(IntPtr display, nuint window, int propagate, nint mask, byte* xevent);
+
+    [LibraryImport(X11)]
+    public static unsafe partial int XChangeProperty(IntPtr display, nuint window, nuint property, nuint type, int format, int mode, byte* data, int count);
+
+    [LibraryImport(X11)]
+    public static partial int XGetWindowProperty(
+        IntPtr display, nuint window, nuint property, nint offset, nint length, int delete, nuint requestedType,
+        out nuint actualType, out int actualFormat, out nuint items, out nuint bytesAfter, out IntPtr data);
+
+    [LibraryImport(X11)]
+    public static partial int XDeleteProperty(IntPtr display, nuint window, nuint property);
+
     [LibraryImport(Xext)]
     [return: MarshalAs(UnmanagedType.I4)]
     public static partial bool XShmQueryExtension(IntPtr display);
@@ -126,6 +170,9 @@ internal static partial class Xlib
     [LibraryImport(Xfixes)]
     public static partial void XFixesDestroyRegion(IntPtr display, nuint region);
 
+    [LibraryImport(Xfixes)]
+    public static partial void XFixesSelectSelectionInput(IntPtr display, nuint window, nuint selection, nuint eventMask);
+
     [LibraryImport(Xrandr)]
     public static partial IntPtr XRRGetMonitors(IntPtr display, nuint window, int getActive, out int count);
 
@@ -144,6 +191,21 @@ internal static partial class Xlib
 
     [LibraryImport(Xtst)]
     public static partial int XTestFakeKeyEvent(IntPtr display, uint keycode, int isPress, nuint delay);
+
+    [LibraryImport(LibC, SetLastError = true)]
+    public static unsafe partial int pipe2(int* fds, int flags);
+
+    [LibraryImport(LibC, SetLastError = true)]
+    public static unsafe partial int poll(PollFd* fds, nuint count, int timeoutMs);
+
+    [LibraryImport(LibC, SetLastError = true)]
+    public static unsafe partial nint read(int fd, byte* buffer, nuint count);
+
+    [LibraryImport(LibC, SetLastError = true)]
+    public static unsafe partial nint write(int fd, byte* buffer, nuint count);
+
+    [LibraryImport(LibC)]
+    public static partial int close(int fd);
 
     [LibraryImport(LibC, SetLastError = true)]
     public static partial int shmget(int key, nuint size, int flags);
@@ -169,6 +231,15 @@ internal static partial class Xlib
             return;
         var destroy = (delegate* unmanaged<IntPtr, int>)Marshal.ReadIntPtr(image, ImageDestroy);
         destroy(image);
+    }
+
+    /// <summary>struct pollfd (poll(2)).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
     }
 
     [UnmanagedCallersOnly]

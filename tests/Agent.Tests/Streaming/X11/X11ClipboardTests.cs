@@ -1,0 +1,83 @@
+using System.Threading.Channels;
+using GuruConnect.Agent.Platform.Linux.X11;
+using GuruConnect.Protocol;
+
+namespace GuruConnect.Agent.Tests.Streaming.X11;
+
+/// <summary>The CLIPBOARD selection against a real Xvfb and a real other client (xclip), both ways.</summary>
+public sealed class X11ClipboardTests
+{
+    private const string Unicode = "Grüße, 日本語 and 👋\nsecond line\ttab";
+
+    [Fact]
+    public async Task AnotherClientsCopy_IsRead_AndTheAgentsOwnTextIsPastedElsewhere()
+    {
+        using var xvfb = await XvfbServer.StartOrSkipAsync(320, 200);
+        using var xclip = new XClip(xvfb.Display);
+        using var clipboard = new X11Clipboard(X11Connection.Open(xvfb.Display));
+        var changes = Watch(clipboard);
+
+        xclip.Copy(Unicode);
+        (await NextAsync(changes)).ShouldBe(Unicode);
+
+        clipboard.SetText("from the viewer: ünïcødé ✓");
+        (await PasteEventuallyAsync(xclip, "from the viewer: ünïcødé ✓")).ShouldBe("from the viewer: ünïcødé ✓");
+        changes.Reader.TryRead(out _).ShouldBeFalse("owning the selection ourselves is not a change to report");
+
+        xclip.Copy("again from the desktop");
+        (await NextAsync(changes)).ShouldBe("again from the desktop");
+    }
+
+    [Fact]
+    public async Task AValueOverTheLimit_IsRefused_AndExactlyTheLimit_ArrivesThroughIncr()
+    {
+        using var xvfb = await XvfbServer.StartOrSkipAsync(320, 200);
+        using var xclip = new XClip(xvfb.Display);
+        using var clipboard = new X11Clipboard(X11Connection.Open(xvfb.Display));
+        var changes = Watch(clipboard);
+
+        // Over 1 MiB: xclip sends it INCR; the agent drains it and drops it, then still follows the next copy.
+        xclip.Copy(new string('x', (2 * ProtocolLimits.MaxClipboardBytes) + 3));
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        xclip.Copy("small");
+        (await NextAsync(changes)).ShouldBe("small", "the oversized value is never reported");
+
+        // Exactly 1 MiB is more than one xclip chunk on Xvfb, so it travels INCR, and is accepted.
+        var limit = new string('y', ProtocolLimits.MaxClipboardBytes);
+        xclip.Copy(limit);
+        (await NextAsync(changes)).ShouldBe(limit);
+
+        // The agent will not own more than it could hand out.
+        clipboard.SetText(new string('z', clipboard.MaxBytes + 1));
+        clipboard.SetText("fits");
+        (await PasteEventuallyAsync(xclip, "fits")).ShouldBe("fits");
+    }
+
+    private static Channel<string> Watch(X11Clipboard clipboard)
+    {
+        var changes = Channel.CreateUnbounded<string>();
+        clipboard.Changed += text => changes.Writer.TryWrite(text);
+        return changes;
+    }
+
+    private static async Task<string> NextAsync(Channel<string> changes)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        return await changes.Reader.ReadAsync(timeout.Token);
+    }
+
+    /// <summary>SetText is taken up by the clipboard thread asynchronously: paste until it shows.</summary>
+    private static async Task<string?> PasteEventuallyAsync(XClip xclip, string expected)
+    {
+        string? pasted = null;
+        for (var i = 0; i < 50 && pasted != expected; i++)
+        {
+            pasted = await xclip.PasteAsync();
+            if (pasted != expected)
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        return pasted;
+    }
+}
