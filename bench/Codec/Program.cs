@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using GuruConnect.Agent.Streaming;
 using GuruConnect.Bench.Codec;
@@ -30,7 +29,7 @@ for (var pass = 0; pass < 2; pass++)
             draw(i, frame);
             var captured = new CapturedFrame(frame, Sequences.Width, Sequences.Height, Sequences.Width * 4, default, damageKnown: false);
             var allocated = GC.GetAllocatedBytesForCurrentThread();
-            var started = Stopwatch.GetTimestamp();
+            var started = CpuClock.Now();
             var changed = display.Ingest(captured, detectScroll: true);
             long bytes = 0;
             if (changed)
@@ -43,7 +42,7 @@ for (var pass = 0; pass < 2; pass++)
                     bytes += 16;
             }
 
-            var elapsed = Stopwatch.GetElapsedTime(started);
+            var elapsed = CpuClock.Since(started);
             allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
             if (i == 0)
                 continue;
@@ -60,17 +59,17 @@ for (var pass = 0; pass < 2; pass++)
                     var length = run.Width * run.Height * 4;
                     for (var y = 0; y < run.Height; y++)
                         frame.AsSpan((((run.Y + y) * Sequences.Width) + run.X) * 4, run.Width * 4).CopyTo(gather.AsSpan(y * run.Width * 4));
-                    var t0 = Stopwatch.GetTimestamp();
+                    var t0 = CpuClock.Now();
                     zlibOut.SetLength(0);
                     using (var z = new ZLibStream(zlibOut, CompressionLevel.Fastest, leaveOpen: true))
                         z.Write(gather, 0, length);
-                    zlibTime += Stopwatch.GetElapsedTime(t0);
+                    zlibTime += CpuClock.Since(t0);
                     zlib += zlibOut.Length;
                     if (jpeg is not null)
                     {
-                        var t1 = Stopwatch.GetTimestamp();
+                        var t1 = CpuClock.Now();
                         jpg += jpeg.Compress(gather.AsSpan(0, length), run.Width, run.Width * 4, run.Height, 80);
-                        jpegTime += Stopwatch.GetElapsedTime(t1);
+                        jpegTime += CpuClock.Since(t1);
                     }
                 }
             }

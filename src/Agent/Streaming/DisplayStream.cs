@@ -9,10 +9,10 @@ namespace GuruConnect.Agent.Streaming;
 /// </summary>
 internal sealed class DisplayStream : IDisposable
 {
-    /// <summary>Below this many changed tiles a scroll search costs more than it saves.</summary>
+    /// <summary>Below this many changed tiles a move search costs more than it saves.</summary>
     public const int ScrollSearchMinimumTiles = 6;
 
-    private readonly ScrollDetector scroll = new();
+    private readonly MoveDetector mover = new();
     private readonly TileMap candidates;
     private byte[] reference = [];
 
@@ -94,20 +94,17 @@ internal sealed class DisplayStream : IDisposable
             return false;
         ChangedWithoutMove.CopyFrom(Changed);
 
-        if (detectScroll && Changed.Count >= ScrollSearchMinimumTiles)
+        if (detectScroll && Changed.Count >= ScrollSearchMinimumTiles && mover.Detect(reference.AsSpan(0, Stride * Height), Stride, frame, Changed) is { } move)
         {
-            var band = Changed.Bounds();
-            var move = scroll.Detect(Pixels, Stride, frame, band);
-            if (move is { } m)
-            {
-                ApplyMove(m);
-                Move = m;
-                // Only tiles inside the band can differ from the moved reference.
-                candidates.Clear();
-                candidates.SetRect(band);
-                Changed.Clear();
-                Compare(frame, candidates, Changed);
-            }
+            Move = move;
+            // The detector moved the rectangle in the reference as the viewer will, proving it equal to
+            // the capture: only the tiles it covers in part (and changed ones outside it) are compared again.
+            var destination = move.Destination;
+            candidates.CopyFrom(Changed);
+            candidates.SetRect(destination);
+            candidates.UnsetInside(destination);
+            Changed.Clear();
+            Compare(frame, candidates, Changed);
         }
 
         CopyTiles(frame, Changed);
@@ -120,7 +117,6 @@ internal sealed class DisplayStream : IDisposable
 
     public void Dispose()
     {
-        scroll.Dispose();
         if (reference.Length > 0)
             ArrayPool<byte>.Shared.Return(reference);
         reference = [];
@@ -129,7 +125,7 @@ internal sealed class DisplayStream : IDisposable
     /// <summary>
     /// Sets <paramref name="changed"/> for every candidate tile whose pixels differ. Rows are compared
     /// across the whole candidate span of a tile row first (one vectorised compare per row), tiles only
-    /// for rows that differ.
+    /// for rows that differ, and a tile row is left as soon as all its candidates are known changed.
     /// </summary>
     private void Compare(CapturedFrame frame, TileMap candidates, TileMap changed)
     {
@@ -151,7 +147,14 @@ internal sealed class DisplayStream : IDisposable
             var x1 = Math.Min((last + 1) * TileMap.TileSize, Width) * 4;
             var y0 = row * TileMap.TileSize;
             var y1 = Math.Min(y0 + TileMap.TileSize, Height);
-            for (var y = y0; y < y1; y++)
+            var pending = 0;
+            for (var column = first; column <= last; column++)
+            {
+                if (candidates[column, row] && !changed[column, row])
+                    pending++;
+            }
+
+            for (var y = y0; y < y1 && pending > 0; y++)
             {
                 var now = frame.Pixels.Slice((y * frame.Stride) + x0, x1 - x0);
                 var before = reference.AsSpan((y * Stride) + x0, x1 - x0);
@@ -164,7 +167,10 @@ internal sealed class DisplayStream : IDisposable
                     var offset = (column - first) * TileMap.TileSize * 4;
                     var length = Math.Min(TileMap.TileSize * 4, now.Length - offset);
                     if (!now.Slice(offset, length).SequenceEqual(before.Slice(offset, length)))
+                    {
                         changed.Set(column, row);
+                        pending--;
+                    }
                 }
             }
         }
@@ -187,17 +193,5 @@ internal sealed class DisplayStream : IDisposable
             }
         }
     }
-
-    /// <summary>Moves rows of the reference as the viewer will (memmove order, so overlap is safe).</summary>
-    private void ApplyMove(ScrollMove move)
-    {
-        var shift = move.SourceY - move.Y;
-        var bytes = move.Width * 4;
-        for (var i = 0; i < move.Height; i++)
-        {
-            var r = shift > 0 ? i : move.Height - 1 - i;
-            var from = reference.AsSpan(((move.SourceY + r) * Stride) + (move.SourceX * 4), bytes);
-            from.CopyTo(reference.AsSpan(((move.Y + r) * Stride) + (move.X * 4), bytes));
-        }
-    }
 }
+

@@ -67,6 +67,29 @@ internal sealed class TileMap
         }
     }
 
+    /// <summary>Clears every tile that lies wholly inside <paramref name="rect"/>.</summary>
+    public void UnsetInside(PixelRect rect)
+    {
+        var r = rect.ClipTo(Width, Height);
+        if (r.IsEmpty)
+            return;
+        for (var row = (r.Y + TileSize - 1) / TileSize; row < Rows; row++)
+        {
+            for (var column = (r.X + TileSize - 1) / TileSize; column < Columns; column++)
+            {
+                var tile = TileRect(column, row);
+                if (tile.Right > r.Right || tile.Bottom > r.Bottom)
+                    continue;
+                ref var flag = ref flags[(row * Columns) + column];
+                if (flag)
+                {
+                    flag = false;
+                    Count--;
+                }
+            }
+        }
+    }
+
     public void UnionWith(TileMap other)
     {
         if (other.Count == 0)

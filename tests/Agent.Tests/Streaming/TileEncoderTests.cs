@@ -126,6 +126,59 @@ public sealed class TileEncoderTests
     }
 
     [Fact]
+    public void DraggedWindow_IsSentAsCopyRectFromItsOldPlace()
+    {
+        using var rig = new Rig(1280, 720);
+        var window = new byte[400 * 300 * 4];
+        new Random(11).NextBytes(window);
+        void Show(int left, int top)
+        {
+            var pixels = rig.Screen.Pixels();
+            for (var y = 0; y < 720; y++)
+            {
+                for (var x = 0; x < 1280; x++)
+                    BitConverter.TryWriteBytes(pixels.AsSpan(((y * 1280) + x) * 4), 0xFF000000u | (uint)(y / 9) << 8 | (uint)(x / 7));
+            }
+
+            for (var y = 0; y < 300; y++)
+                window.AsSpan(y * 400 * 4, 400 * 4).CopyTo(pixels.AsSpan((((top + y) * 1280) + left) * 4));
+        }
+
+        Show(100, 100);
+        rig.Step(keyframe: true);
+        Show(137, 121);
+        var frame = rig.Step();
+
+        var copy = frame.Tiles[0];
+        copy.Encoding.ShouldBe(TileEncoding.CopyRect);
+        ((int)copy.SrcX - (int)copy.X, (int)copy.SrcY - (int)copy.Y).ShouldBe((-37, -21));
+        (copy.W * copy.H).ShouldBeGreaterThan(390u * 290);
+        rig.Canvas.Matches(rig.Screen.Pixels()).ShouldBeTrue();
+        // The window's 400×300 of noise is not re-sent: only the tiles at its edges and the desktop it uncovered.
+        rig.Canvas.LastBytes.ShouldBeLessThan(400 * 300 * 4 / 2);
+        // The reference moved with the viewer: the unchanged screen is not found different afterwards.
+        rig.Display.Ingest(rig.Capture(), detectScroll: true).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void ScrollWithAChangedLineInside_StaysPixelExact()
+    {
+        using var rig = new Rig(640, 480);
+        var page = new byte[640 * 1000 * 4];
+        new Random(12).NextBytes(page);
+        ShowPage(rig.Screen, page, top: 0);
+        rig.Step(keyframe: true);
+
+        ShowPage(rig.Screen, page, top: 50);
+        rig.Screen.Fill(new PixelRect(0, 200, 640, 3), 0xFF00FF00); // a highlighted line that did not scroll
+        var frame = rig.Step();
+
+        frame.Tiles[0].Encoding.ShouldBe(TileEncoding.CopyRect);
+        rig.Canvas.Matches(rig.Screen.Pixels()).ShouldBeTrue();
+        rig.Display.Ingest(rig.Capture(), detectScroll: true).ShouldBeFalse();
+    }
+
+    [Fact]
     public void SteadyState_CaptureCompareAndEncode_AllocateNothing()
     {
         using var rig = new Rig(1920, 1080);
