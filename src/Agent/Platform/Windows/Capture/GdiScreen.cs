@@ -6,8 +6,8 @@ namespace GuruConnect.Agent.Platform.Windows.Capture;
 /// <summary>
 /// GDI capture of the virtual desktop (BitBlt into a top-down 32-bit DIB section): the fallback that
 /// also works on the secure desktop, where Desktop Duplication does not. One display for the whole
-/// virtual desktop; no dirty rectangles (the encoder compares tiles). DXGI Desktop Duplication with
-/// its dirty and move rects is not built yet (docs/agent.md).
+/// virtual desktop, or one output's rectangle for <see cref="WindowsScreen"/>; no dirty rectangles (the
+/// encoder compares tiles).
 /// </summary>
 internal sealed class GdiScreen : IScreenSource
 {
@@ -22,9 +22,11 @@ internal sealed class GdiScreen : IScreenSource
         return [new DisplayInfo { Id = 1, Name = "desktop", X = virtualScreen.X, Y = virtualScreen.Y, Width = (uint)virtualScreen.Width, Height = (uint)virtualScreen.Height, Primary = true, Scale = 1 }];
     }
 
-    public unsafe CapturedFrame Capture(uint displayId)
+    public CapturedFrame Capture(uint displayId) => displayId == 1 ? CaptureArea(VirtualScreen()) : default;
+
+    /// <summary>A BitBlt of <paramref name="wanted"/> (virtual-desktop coordinates) from the thread's desktop; no damage.</summary>
+    public unsafe CapturedFrame CaptureArea(PixelRect wanted)
     {
-        var wanted = VirtualScreen();
         if (wanted.IsEmpty)
             return default;
         if (wanted != area || bitmap == IntPtr.Zero)
