@@ -32,7 +32,7 @@ internal static class SystemdUnit
             NotifyAccess=main
             WatchdogSec={(int)WatchdogTimeout.TotalSeconds}
             ExecStart={execStart}
-            Restart=always
+            {GuardLine(command)}Restart=always
             RestartSec=5
             # 3 (config missing or invalid) and 9 (stored credential unreadable) need a person:
             # restarting every 5 s cannot fix them. Fix, then `systemctl restart guruconnect-agent`.
@@ -67,6 +67,16 @@ internal static class SystemdUnit
             """);
         return builder.ToString();
     }
+
+    /// <summary>
+    /// Before every start the previous binary (kept by an update) puts itself back if the new one's trial
+    /// ran out without a connection — even a new binary that cannot start at all (docs/agent.md "Updates").
+    /// "-": no previous binary yet, or a failing guard, never keeps the service from starting. Under
+    /// <c>dotnet</c> nothing updates itself, so nothing to guard.
+    /// </summary>
+    private static string GuardLine(IReadOnlyList<string> command) => command.Count == 1
+        ? $"ExecStartPre=-{Quote(Update.InstalledBinary.PreviousPathOf(command[0]))} update --guard\n"
+        : "";
 
     /// <summary>
     /// One word of a systemd command line or setting: double-quoted when it holds anything
