@@ -36,8 +36,14 @@ internal static class ErrorsExtensions
     /// <summary>The id a problem body carries and the error log line repeats (docs/api.md "Errors": traceId appears in both).</summary>
     internal static string TraceIdOf(HttpContext context) => Activity.Current?.Id ?? context.TraceIdentifier;
 
-    private sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+    private sealed class ApiExceptionHandler(IProblemDetailsService problems, TimeProvider time, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
     {
+        // An outage fails every request: one line for the first, then one per window with how many it stood for.
+        private static readonly TimeSpan UnavailableLogWindow = TimeSpan.FromSeconds(10);
+        private readonly Lock unavailableGate = new();
+        private DateTimeOffset unavailableLoggedAt = DateTimeOffset.MinValue;
+        private int unavailableSuppressed;
+
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
         {
             ProblemDetails problem;
@@ -74,6 +80,19 @@ internal static class ErrorsExtensions
             {
                 return true;
             }
+            else if (GuruConnect.Server.Data.DatabaseFaults.IsUnavailable(exception, out var kind))
+            {
+                LogUnavailable(httpContext, kind);
+                httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                httpContext.Response.Headers.RetryAfter = "5";
+                problem = new ProblemDetails
+                {
+                    Status = 503,
+                    Title = "Database unavailable",
+                    Detail = "The server cannot reach its database right now. Nothing was changed; retry in a few seconds.",
+                    Extensions = { ["code"] = ErrorCodes.ServiceUnavailable },
+                };
+            }
             else
             {
                 // The route template, never the raw path: paths can hold secrets (/api/codes/{code}/…).
@@ -95,6 +114,27 @@ internal static class ErrorsExtensions
                 ProblemDetails = problem,
                 Exception = exception,
             });
+        }
+
+        private void LogUnavailable(HttpContext httpContext, string kind)
+        {
+            int suppressed;
+            lock (unavailableGate)
+            {
+                var now = time.GetUtcNow();
+                if (now - unavailableLoggedAt < UnavailableLogWindow)
+                {
+                    unavailableSuppressed++;
+                    return;
+                }
+
+                unavailableLoggedAt = now;
+                suppressed = unavailableSuppressed;
+                unavailableSuppressed = 0;
+            }
+
+            var route = (httpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+            ErrorsLog.DatabaseUnavailable(logger, httpContext.Request.Method, route, TraceIdOf(httpContext), kind, suppressed);
         }
 
         private static string DescribeBodyError(BadHttpRequestException exception) =>

@@ -23,6 +23,8 @@ public static class ServerApp
         // the configuration's, so "Microsoft.AspNetCore": "Debug" in appsettings does not bring them back.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Information);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        // JwtBearer logs every bearer that is not a login JWT (each agent's cak_ on /ws/agent) at Information with a stack trace.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Authentication", LogLevel.Warning);
         var metricsPort = MetricsPort.AddListener(builder);                   // Observability/: optional separate /metrics listener
         builder.Services.AddSingleton(TimeProvider.System);                    // tests replace the clock here
         builder.Services.AddSecurityHeaders();                                 // Hosting/: nosniff, no framing, CSP, no-store on /api, no Server header

@@ -1,11 +1,17 @@
+using System.Text;
 using GuruConnect.Protocol.V1;
+using GuruConnect.Server.Errors;
 using GuruConnect.Server.Machines;
 
 namespace GuruConnect.Server.Relay;
 
 /// <summary>
 /// Turns what an agent says about itself into bounded column values. An agent is authenticated but
-/// not trusted with sizes: strings are trimmed and capped, lists limited, unknown enums dropped.
+/// not trusted with sizes or content: strings lose their control characters (U+0000 among them, which
+/// PostgreSQL cannot store and SQLite would keep) and are trimmed and capped, lists limited, unknown enums
+/// dropped. Display text is sanitised rather than refused: a machine whose hostname or logged-on user has
+/// an odd character keeps working instead of being closed on every reconnect. The machine uid is an
+/// identifier, so one with a control character is not usable at all (docs/security.md "Hardening findings").
 /// </summary>
 internal static class AgentReports
 {
@@ -28,7 +34,7 @@ internal static class AgentReports
 
     /// <summary>The claimed uid if it is usable as a row key (bootstrap agents only), else null.</summary>
     public static string? MachineUid(AgentHello hello) =>
-        hello.MachineUid.Trim() is { Length: > 0 and <= MaxUidLength } uid ? uid : null;
+        hello.MachineUid.Trim() is { Length: > 0 and <= MaxUidLength } uid && TextInput.IsAcceptable(uid) ? uid : null;
 
     public static MachineInventory Inventory(AgentStatus status, string externalIp) => new(
         Text(status.OsName),
@@ -47,9 +53,34 @@ internal static class AgentReports
         (long)Math.Min(status.UptimeSeconds, long.MaxValue),
         status.IsAdmin);
 
+    /// <summary><paramref name="value"/> without control characters and unpaired surrogates (the <see cref="TextInput"/> rule).</summary>
+    public static string WithoutControlCharacters(string value)
+    {
+        if (TextInput.IsAcceptable(value))
+        {
+            return value;
+        }
+
+        var clean = new StringBuilder(value.Length);
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                clean.Append(c).Append(value[++i]);
+            }
+            else if (!char.IsControl(c) && !char.IsSurrogate(c))
+            {
+                clean.Append(c);
+            }
+        }
+
+        return clean.ToString();
+    }
+
     private static string? Text(string value, int max = MaxText)
     {
-        var trimmed = value.Trim();
+        var trimmed = WithoutControlCharacters(value).Trim();
         return trimmed.Length == 0 ? null : trimmed.Length > max ? trimmed[..max] : trimmed;
     }
 
