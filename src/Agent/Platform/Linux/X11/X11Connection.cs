@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using GuruConnect.Agent.Streaming;
 using GuruConnect.Protocol.V1;
 
 namespace GuruConnect.Agent.Platform.Linux.X11;
@@ -45,11 +47,38 @@ internal sealed class X11Connection : IDisposable
             : new X11Connection(handle);
     }
 
-    /// <summary>The monitors (XRandR 1.5 monitors; the whole screen when there are none).</summary>
-    public unsafe List<DisplayInfo> Monitors()
+    /// <summary>
+    /// The monitors: XRandR 1.5 monitors (which include those made with <c>xrandr --setmonitor</c>, as on
+    /// Xvfb), else the active CRTCs (RandR 1.2, an older server or libXrandr), else the whole screen.
+    /// Each is clipped to the root window, numbered from 1 in the server's order; one is primary.
+    /// </summary>
+    public List<DisplayInfo> Monitors()
+    {
+        var list = RandrMonitors();
+        if (list.Count == 0)
+            list = CrtcMonitors();
+        if (list.Count == 0)
+            list.Add(new DisplayInfo { Id = 1, Name = "screen", Width = (uint)Width, Height = (uint)Height, Primary = true, Scale = 1 });
+        if (!list.Exists(d => d.Primary))
+            list[0].Primary = true;
+        return list;
+    }
+
+    /// <summary>XRRGetMonitors (RandR 1.5); empty when the server or the library predates it.</summary>
+    internal unsafe List<DisplayInfo> RandrMonitors()
     {
         var list = new List<DisplayInfo>();
-        var monitors = Xlib.XRRGetMonitors(Handle, Root, 1, out var count);
+        IntPtr monitors;
+        int count;
+        try
+        {
+            monitors = Xlib.XRRGetMonitors(Handle, Root, 1, out count);
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return list;
+        }
+
         try
         {
             // XRRMonitorInfo (Xrandr.h, LP64): Atom name; Bool primary, automatic; int noutput, x, y,
@@ -58,20 +87,11 @@ internal sealed class X11Connection : IDisposable
             {
                 var m = (byte*)monitors + (i * 56);
                 var nameAtom = *(nuint*)m;
-                var namePointer = Xlib.XGetAtomName(Handle, nameAtom);
-                var name = System.Runtime.InteropServices.Marshal.PtrToStringUTF8(namePointer) ?? $"monitor-{i + 1}";
-                Xlib.XFree(namePointer);
-                list.Add(new DisplayInfo
-                {
-                    Id = (uint)(i + 1),
-                    Name = name,
-                    Primary = *(int*)(m + 8) != 0,
-                    X = *(int*)(m + 20),
-                    Y = *(int*)(m + 24),
-                    Width = (uint)*(int*)(m + 28),
-                    Height = (uint)*(int*)(m + 32),
-                    Scale = 1,
-                });
+                var namePointer = nameAtom == 0 ? IntPtr.Zero : Xlib.XGetAtomName(Handle, nameAtom);
+                var name = Marshal.PtrToStringUTF8(namePointer) ?? $"monitor-{i + 1}";
+                if (namePointer != IntPtr.Zero)
+                    Xlib.XFree(namePointer);
+                Add(list, name, *(int*)(m + 8) != 0, *(int*)(m + 20), *(int*)(m + 24), *(int*)(m + 28), *(int*)(m + 32));
             }
         }
         finally
@@ -80,10 +100,60 @@ internal sealed class X11Connection : IDisposable
                 Xlib.XRRFreeMonitors(monitors);
         }
 
-        if (list.Count == 0)
-            list.Add(new DisplayInfo { Id = 1, Name = "screen", Width = (uint)Width, Height = (uint)Height, Primary = true, Scale = 1 });
-        if (!list.Exists(d => d.Primary))
-            list[0].Primary = true;
+        return list;
+    }
+
+    /// <summary>The enabled CRTCs (RandR 1.2), named after their first output; one per distinct rectangle (mirrors once).</summary>
+    internal unsafe List<DisplayInfo> CrtcMonitors()
+    {
+        var list = new List<DisplayInfo>();
+        IntPtr resources;
+        try
+        {
+            resources = Xlib.XRRGetScreenResourcesCurrent(Handle, Root);
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return list;
+        }
+
+        if (resources == IntPtr.Zero)
+            return list;
+        try
+        {
+            // XRRScreenResources (LP64): Time timestamp, configTimestamp; int ncrtc; RRCrtc *crtcs; …
+            var primary = Xlib.XRRGetOutputPrimary(Handle, Root);
+            var crtcCount = *(int*)((byte*)resources + 16);
+            var crtcs = *(nuint**)((byte*)resources + 24);
+            for (var i = 0; i < crtcCount; i++)
+            {
+                var info = Xlib.XRRGetCrtcInfo(Handle, resources, crtcs[i]);
+                if (info == IntPtr.Zero)
+                    continue;
+                try
+                {
+                    // XRRCrtcInfo (LP64): Time timestamp; int x, y; unsigned width, height; RRMode mode;
+                    // Rotation rotation; int noutput; RROutput *outputs; …
+                    var c = (byte*)info;
+                    var mode = *(nuint*)(c + 24);
+                    var outputs = *(int*)(c + 36);
+                    if (mode == 0 || outputs == 0)
+                        continue;
+                    var output = **(nuint**)(c + 40);
+                    Add(list, OutputName(resources, output) ?? $"crtc-{i + 1}", output == primary,
+                        *(int*)(c + 8), *(int*)(c + 12), (int)*(uint*)(c + 16), (int)*(uint*)(c + 20));
+                }
+                finally
+                {
+                    Xlib.XRRFreeCrtcInfo(info);
+                }
+            }
+        }
+        finally
+        {
+            Xlib.XRRFreeScreenResources(resources);
+        }
+
         return list;
     }
 
@@ -92,5 +162,40 @@ internal sealed class X11Connection : IDisposable
         if (Handle != IntPtr.Zero)
             Xlib.XCloseDisplay(Handle);
         Handle = IntPtr.Zero;
+    }
+
+    private unsafe string? OutputName(IntPtr resources, nuint output)
+    {
+        var info = Xlib.XRRGetOutputInfo(Handle, resources, output);
+        if (info == IntPtr.Zero)
+            return null;
+        try
+        {
+            // XRROutputInfo (LP64): Time timestamp; RRCrtc crtc; char *name; int nameLen; …
+            return Marshal.PtrToStringUTF8(*(IntPtr*)((byte*)info + 16), *(int*)((byte*)info + 24));
+        }
+        finally
+        {
+            Xlib.XRRFreeOutputInfo(info);
+        }
+    }
+
+    /// <summary>Adds a monitor clipped to the root window (a capture outside it fails); empty ones and duplicates (mirrors) are skipped.</summary>
+    private void Add(List<DisplayInfo> list, string name, bool primary, int x, int y, int width, int height)
+    {
+        var area = new PixelRect(x, y, width, height).ClipTo(Width, Height);
+        if (area.IsEmpty || list.Exists(d => d.X == area.X && d.Y == area.Y && d.Width == (uint)area.Width && d.Height == (uint)area.Height))
+            return;
+        list.Add(new DisplayInfo
+        {
+            Id = (uint)(list.Count + 1),
+            Name = name,
+            Primary = primary,
+            X = area.X,
+            Y = area.Y,
+            Width = (uint)area.Width,
+            Height = (uint)area.Height,
+            Scale = 1,
+        });
     }
 }

@@ -179,6 +179,27 @@ internal static partial class Xlib
     [LibraryImport(Xrandr)]
     public static partial void XRRFreeMonitors(IntPtr monitors);
 
+    [LibraryImport(Xrandr)]
+    public static partial IntPtr XRRGetScreenResourcesCurrent(IntPtr display, nuint window);
+
+    [LibraryImport(Xrandr)]
+    public static partial void XRRFreeScreenResources(IntPtr resources);
+
+    [LibraryImport(Xrandr)]
+    public static partial IntPtr XRRGetCrtcInfo(IntPtr display, IntPtr resources, nuint crtc);
+
+    [LibraryImport(Xrandr)]
+    public static partial void XRRFreeCrtcInfo(IntPtr info);
+
+    [LibraryImport(Xrandr)]
+    public static partial IntPtr XRRGetOutputInfo(IntPtr display, IntPtr resources, nuint output);
+
+    [LibraryImport(Xrandr)]
+    public static partial void XRRFreeOutputInfo(IntPtr info);
+
+    [LibraryImport(Xrandr)]
+    public static partial nuint XRRGetOutputPrimary(IntPtr display, nuint window);
+
     [LibraryImport(Xtst)]
     [return: MarshalAs(UnmanagedType.I4)]
     public static partial bool XTestQueryExtension(IntPtr display, out int eventBase, out int errorBase, out int major, out int minor);
