@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using GuruConnect.Agent.Streaming;
+using GuruConnect.Protocol;
 
 namespace GuruConnect.Agent.Platform.Windows.Capture;
 
@@ -10,7 +11,7 @@ namespace GuruConnect.Agent.Platform.Windows.Capture;
 /// clipboard sends it WM_DESTROYCLIPBOARD and waits). Changes are found by polling
 /// GetClipboardSequenceNumber every <see cref="PollInterval"/> — a number compare, cheap, and it needs
 /// no window procedure of ours; our own writes are not reported back. Text over
-/// <see cref="ScreenSession.MaxClipboardChars"/> is ignored both ways.
+/// <see cref="ProtocolLimits.MaxClipboardBytes"/> characters is ignored both ways (the protocol's limit is in UTF-8 bytes; ClipboardFilter applies it).
 /// </summary>
 [SupportedOSPlatform("windows")]
 internal sealed unsafe partial class WindowsClipboard : IClipboard
@@ -46,7 +47,7 @@ internal sealed unsafe partial class WindowsClipboard : IClipboard
 
     public void SetText(string text)
     {
-        if (text.Length > ScreenSession.MaxClipboardChars)
+        if (text.Length > ProtocolLimits.MaxClipboardBytes)
             return;
         lock (gate)
             pending = text;
@@ -144,10 +145,10 @@ internal sealed unsafe partial class WindowsClipboard : IClipboard
             try
             {
                 // The block may be larger than the text and need not end in a NUL we can trust: bound both.
-                var chars = (int)Math.Min(GlobalSize(memory) / sizeof(char), (nuint)ScreenSession.MaxClipboardChars + 1);
+                var chars = (int)Math.Min(GlobalSize(memory) / sizeof(char), (nuint)ProtocolLimits.MaxClipboardBytes + 1);
                 var span = new ReadOnlySpan<char>(source, chars);
                 var end = span.IndexOf('\0');
-                if (end < 0 && chars > ScreenSession.MaxClipboardChars)
+                if (end < 0 && chars > ProtocolLimits.MaxClipboardBytes)
                     return null;
                 return new string(end < 0 ? span : span[..end]);
             }
