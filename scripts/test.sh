@@ -6,6 +6,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_dotnet
 ensure_apt postgresql wine64
+ensure_apt xclip  # the wine streaming test's clipboard half (tests/EndToEnd.Tests/WindowsStreamingUnderWineTests.cs)
 # Screen streaming: the X11 tests run the agent's capture and input against a real Xvfb (Xlib, MIT-SHM,
 # XDamage, XFixes, XRandR, XTest); xclip is the other X client of the clipboard tests.
 ensure_apt xvfb x11-xserver-utils libx11-6 libxext6 libxdamage1 libxfixes3 libxrandr2 libxtst6 xclip

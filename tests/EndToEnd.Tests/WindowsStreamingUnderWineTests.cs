@@ -10,7 +10,7 @@ namespace GuruConnect.EndToEnd.Tests;
 /// The Windows build's streaming under wine64 on a real Xvfb, through the real server to a
 /// protocol-level viewer: the screen as wine's GDI shows it (BitBlt of the desktop; wine has no Desktop
 /// Duplication, so this is the fallback path) reaches the viewer as a keyframe, and SendInput moves the
-/// pointer on the X screen. "worker" runs the session-worker path end to end as far as wine allows —
+/// pointer on the X screen, and clipboard text crosses both ways. "worker" runs the session-worker path end to end as far as wine allows —
 /// the supervisor, CreateProcess of the same binary in <c>session-worker</c> mode, the ACL'd pipe, the
 /// pipe protocol — with the agent's own session instead of WTS and CreateProcessAsUser (docs/agent.md
 /// "Session worker" lists what this does not run). One database per mode: the server is not under test.
@@ -68,8 +68,55 @@ public sealed partial class WindowsStreamingUnderWineTests
         }
 
         pointer.ShouldBe((321, 123), agent.Output);
+
+        // The clipboard both ways: wine bridges its clipboard to the X CLIPBOARD selection, which xclip reads and owns.
+        if (!File.Exists("/usr/bin/xclip"))
+            Assert.Skip("xclip is needed for the clipboard half: scripts/test.sh installs it.");
+        await viewer.SendAsync(new Envelope { ClipboardText = new ClipboardText { Text = "from the viewer ✓" } });
+        var pasted = string.Empty;
+        started = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(20) && pasted != "from the viewer ✓")
+        {
+            pasted = await XclipAsync(xvfb.Display, "-o", input: null);
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+
+        pasted.ShouldBe("from the viewer ✓", agent.Output);
+        await XclipAsync(xvfb.Display, "-i", input: "copied on the machine");
+        var copied = await viewer.Peer.ReceiveAsync(e => e.ClipboardText is { Text: "copied on the machine" }, TimeSpan.FromSeconds(20));
+        copied.ClipboardText.Text.ShouldBe("copied on the machine");
         if (mode == "worker")
             agent.Output.ShouldContain("started in session 0");
+    }
+
+    // xclip -i stays alive as the selection's owner until another client takes it; -o prints and exits.
+    private static async Task<string> XclipAsync(string display, string direction, string? input)
+    {
+        var info = new ProcessStartInfo("/usr/bin/xclip") { RedirectStandardInput = input is not null, RedirectStandardOutput = true, UseShellExecute = false };
+        info.ArgumentList.Add("-selection");
+        info.ArgumentList.Add("clipboard");
+        info.ArgumentList.Add(direction);
+        info.Environment["DISPLAY"] = display;
+        using var process = Process.Start(info)!;
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+            process.StandardInput.Close();
+            return string.Empty;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            var text = await process.StandardOutput.ReadToEndAsync(timeout.Token);
+            await process.WaitForExitAsync(timeout.Token);
+            return text;
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            return string.Empty;
+        }
     }
 
     private static async Task<Guid> MachineIdAsync(AgentScenario scenario, AgentProcess agent)

@@ -15,7 +15,17 @@ internal sealed class WindowsStreamingPlatform : IStreamingPlatform
 
     public IInputInjector OpenInput() => new SendInputInjector();
 
-    public IClipboard? OpenClipboard() => null;
+    public IClipboard? OpenClipboard()
+    {
+        try
+        {
+            return new WindowsClipboard();
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // no window station to own a clipboard window (a service session without a desktop)
+        }
+    }
 
     public IJpegEncoder? OpenJpegEncoder() => null;
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using GuruConnect.Agent.Streaming;
+using GuruConnect.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace GuruConnect.Agent.Platform.Windows.SessionWorker;
@@ -18,8 +19,8 @@ internal sealed class WorkerConnection : IDisposable
 {
     public const uint ProtocolVersion = 1;
 
-    /// <summary>Clipboard text over this (UTF-8) is not carried; ScreenSession's own limit is 1 Mi characters.</summary>
-    public const int MaxClipboardBytes = 4 * 1024 * 1024;
+    /// <summary>Clipboard text over this (UTF-8) is not carried: the protocol's own limit.</summary>
+    public const int MaxClipboardBytes = ProtocolLimits.MaxClipboardBytes;
 
     public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(5);
 
