@@ -18,6 +18,26 @@ internal sealed record InventorySnapshot(
     ulong UptimeSeconds,
     bool IsAdmin)
 {
+    /// <summary>
+    /// Under this the user counts as active. The server keeps "idle since" only at or above it
+    /// (src/Server/Relay/AgentReports.cs), so an active user's every keystroke is not a report.
+    /// </summary>
+    public const ulong IdleThresholdSeconds = 60;
+
+    /// <summary>
+    /// Whether a report made <paramref name="elapsed"/> after <paramref name="sent"/> has something new:
+    /// other facts changed, the user went idle or came back, or was back in between (idle is less than
+    /// the clock alone explains, with a heartbeat's slack).
+    /// </summary>
+    public bool ShouldReplace(InventorySnapshot sent, TimeSpan elapsed)
+    {
+        if (!SameFactsAs(sent))
+            return true;
+        var wasIdle = sent.UserIdleSeconds >= IdleThresholdSeconds;
+        var isIdle = UserIdleSeconds >= IdleThresholdSeconds;
+        return wasIdle != isIdle || (isIdle && UserIdleSeconds + 30 < sent.UserIdleSeconds + (ulong)Math.Max(0, elapsed.TotalSeconds));
+    }
+
     /// <summary>Equality that ignores the always-moving counters, to decide "changed since last sent".</summary>
     public bool SameFactsAs(InventorySnapshot? other) =>
         other is not null

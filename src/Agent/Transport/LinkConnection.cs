@@ -254,6 +254,7 @@ internal sealed class LinkConnection(
     private async Task HeartbeatAsync(ClientWebSocket socket, InventorySnapshot sent, CancellationToken cancellationToken)
     {
         ulong nonce = 0;
+        var sentAt = time.GetUtcNow();
         using var timer = new PeriodicTimer(ProtocolLimits.HeartbeatInterval, time);
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
@@ -266,10 +267,11 @@ internal sealed class LinkConnection(
 
             await SendAsync(socket, new Envelope { Ping = new Ping { Nonce = ++nonce } }, cancellationToken);
             var current = inventory.Read();
-            if (!current.SameFactsAs(sent))
+            if (current.ShouldReplace(sent, time.GetUtcNow() - sentAt))
             {
                 await SendAsync(socket, new Envelope { AgentStatus = Status(current) }, cancellationToken);
                 sent = current;
+                sentAt = time.GetUtcNow();
             }
         }
     }

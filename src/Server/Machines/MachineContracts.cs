@@ -4,12 +4,13 @@ public sealed record MachineLabels(string? Company, string? Site, string? Depart
 
 public sealed record MachineSiteSummary(Guid Id, string SiteCode, string? DisplayName);
 
-public sealed record InventorySummary(string? OsName, string? OsVersion, string? LoggedOnUser, IReadOnlyList<string> PrivateIps, string? ExternalIp);
+/// <summary>The list's inventory; <c>UserIdleSince</c> is null while the logged-on user is active (idle under a minute) or when the agent cannot tell.</summary>
+public sealed record InventorySummary(string? OsName, string? OsVersion, string? LoggedOnUser, DateTimeOffset? UserIdleSince, IReadOnlyList<string> PrivateIps, string? ExternalIp);
 
 public sealed record MachineInventoryResponse(
     string? OsName, string? OsVersion, string? CpuModel, int? CpuCores, long? RamBytes, string? Manufacturer, string? Model,
     string? SerialNumber, IReadOnlyList<string> PrivateIps, IReadOnlyList<string> Macs, string? ExternalIp, string? LoggedOnUser,
-    string? TimeZone, long? UptimeSeconds, bool? IsAdmin);
+    string? TimeZone, long? UptimeSeconds, bool? IsAdmin, DateTimeOffset? UserIdleSince);
 
 /// <summary>A machine in the list.</summary>
 public sealed record MachineSummary(
@@ -45,7 +46,7 @@ internal static class MachineResponses
         return new MachineSummary(
             m.Id, m.Hostname, m.DisplayName, m.MachineUid, m.UidScope, m.Labels(), row.Site.ToSummary(), m.EnrollmentState,
             presence.IsOnline(m.Id), m.LastSeen, m.AgentVersion, viewers.Count, viewers,
-            new InventorySummary(m.OsName, m.OsVersion, m.LoggedOnUser, Split(m.PrivateIps), m.ExternalIp));
+            new InventorySummary(m.OsName, m.OsVersion, m.LoggedOnUser, m.UserIdleSince, Split(m.PrivateIps), m.ExternalIp));
     }
 
     public static MachineDetail ToDetail(this MachineRecord m, MachineSiteRef? site, MachinePresence presence)
@@ -56,7 +57,7 @@ internal static class MachineResponses
             presence.IsOnline(m.Id), m.LastSeen, m.AgentVersion, viewers.Count, viewers,
             new MachineInventoryResponse(
                 m.OsName, m.OsVersion, m.CpuModel, m.CpuCores, m.RamBytes, m.Manufacturer, m.Model, m.SerialNumber,
-                Split(m.PrivateIps), Split(m.Macs), m.ExternalIp, m.LoggedOnUser, m.TimeZone, m.UptimeSeconds, m.IsAdmin),
+                Split(m.PrivateIps), Split(m.Macs), m.ExternalIp, m.LoggedOnUser, m.TimeZone, m.UptimeSeconds, m.IsAdmin, m.UserIdleSince),
             m.CreatedAt, m.UpdatedAt);
     }
 

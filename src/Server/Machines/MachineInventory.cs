@@ -1,6 +1,10 @@
 namespace GuruConnect.Server.Machines;
 
-/// <summary>What an agent reports in <c>AgentStatus</c>, plus the external IP the server saw.</summary>
+/// <summary>
+/// What an agent reports in <c>AgentStatus</c>, plus the external IP the server saw. The idle time is
+/// kept as the moment the user went idle (<see cref="UserIdleSince"/>), fixed when the report arrived,
+/// so a report written later (InventoryWriter) or read later still says the right thing.
+/// </summary>
 internal sealed record MachineInventory(
     string? OsName,
     string? OsVersion,
@@ -16,4 +20,5 @@ internal sealed record MachineInventory(
     string? LoggedOnUser,
     string? TimeZone,
     long? UptimeSeconds,
-    bool? IsAdmin);
+    bool? IsAdmin,
+    DateTimeOffset? UserIdleSince = null);

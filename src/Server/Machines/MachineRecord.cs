@@ -34,6 +34,7 @@ internal sealed record MachineRecord
     public string? TimeZone { get; init; }
     public long? UptimeSeconds { get; init; }
     public bool? IsAdmin { get; init; }
+    public DateTimeOffset? UserIdleSince { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
     public DateTimeOffset? DeletedAt { get; init; }

@@ -15,7 +15,7 @@ internal sealed class MachineSearch(Database database)
     [
         "m.hostname", "m.display_name", "m.company", "m.site_label", "m.department", "m.device_type", "m.tags",
         "m.os_name", "m.os_version", "m.logged_on_user", "m.private_ips", "m.external_ip", "m.macs", "m.serial_number",
-        "m.agent_version", "m.machine_uid", "m.manufacturer", "m.model", "s.site_code", "s.display_name",
+        "m.agent_version", "m.machine_uid", "m.manufacturer", "m.model", "s.site_code", "s.display_name", "s.company",
     ];
 
     private static readonly Dictionary<string, string[]> ScopedColumns = new(StringComparer.OrdinalIgnoreCase)
@@ -25,7 +25,8 @@ internal sealed class MachineSearch(Database database)
         ["ip"] = ["m.private_ips", "m.external_ip"],
         ["tag"] = ["m.tags"],
         ["site"] = ["s.site_code", "s.display_name", "m.site_label"],
-        ["company"] = ["m.company"],
+        // The machine's own company label, or the company of its site: the console's company tree groups by the latter.
+        ["company"] = ["m.company", "s.company"],
         ["version"] = ["m.agent_version"],
         ["host"] = ["m.hostname", "m.display_name"],
         ["hostname"] = ["m.hostname", "m.display_name"],

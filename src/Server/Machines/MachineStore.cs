@@ -10,7 +10,7 @@ internal sealed partial class MachineStore(Database database, TimeProvider time)
     public const string Columns =
         "id, tenant_id, site_id, machine_uid, uid_scope, hostname, display_name, company, site_label, department, device_type, tags, " +
         "enrollment_state, pending_hostname, last_seen, agent_version, os_name, os_version, cpu_model, cpu_cores, ram_bytes, manufacturer, " +
-        "model, serial_number, private_ips, macs, external_ip, logged_on_user, time_zone, uptime_seconds, is_admin, created_at, updated_at, deleted_at";
+        "model, serial_number, private_ips, macs, external_ip, logged_on_user, time_zone, uptime_seconds, is_admin, user_idle_since, created_at, updated_at, deleted_at";
 
     public Database Database => database;
 
@@ -53,7 +53,8 @@ internal sealed partial class MachineStore(Database database, TimeProvider time)
             UPDATE machines SET os_name = @OsName, os_version = @OsVersion, cpu_model = @CpuModel, cpu_cores = @CpuCores,
                 ram_bytes = @RamBytes, manufacturer = @Manufacturer, model = @Model, serial_number = @SerialNumber,
                 private_ips = @privateIps, macs = @macs, external_ip = @ExternalIp, logged_on_user = @LoggedOnUser,
-                time_zone = @TimeZone, uptime_seconds = @UptimeSeconds, is_admin = @IsAdmin, updated_at = @now
+                time_zone = @TimeZone, uptime_seconds = @UptimeSeconds, is_admin = @IsAdmin, user_idle_since = @UserIdleSince,
+                updated_at = @now
             WHERE id = @id
             """,
             new
@@ -74,6 +75,7 @@ internal sealed partial class MachineStore(Database database, TimeProvider time)
                 inventory.TimeZone,
                 inventory.UptimeSeconds,
                 inventory.IsAdmin,
+                inventory.UserIdleSince,
                 now = time.GetUtcNow(),
             },
             cancellationToken: cancellationToken));

@@ -144,7 +144,7 @@ internal sealed partial class AgentPlane
             return true; // an attended machine is not part of the fleet: nothing of it is stored
         }
 
-        await inventory.StoreAsync(agent, AgentReports.Inventory(envelope.AgentStatus, agent.Ip), cancellationToken);
+        await inventory.StoreAsync(agent, AgentReports.Inventory(envelope.AgentStatus, agent.Ip, time.GetUtcNow()), cancellationToken);
         return true;
     }
 }

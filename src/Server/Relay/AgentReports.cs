@@ -36,7 +36,15 @@ internal static class AgentReports
     public static string? MachineUid(AgentHello hello) =>
         hello.MachineUid.Trim() is { Length: > 0 and <= MaxUidLength } uid && TextInput.IsAcceptable(uid) ? uid : null;
 
-    public static MachineInventory Inventory(AgentStatus status, string externalIp) => new(
+    /// <summary>
+    /// Reports of a user idle under <see cref="IdleThreshold"/> count as "active" (no idle-since): the
+    /// agent re-reports when that flips (src/Agent/Inventory/InventorySnapshot.cs), not on every tick.
+    /// </summary>
+    public static readonly TimeSpan IdleThreshold = TimeSpan.FromSeconds(60);
+
+    private static readonly TimeSpan MaxIdle = TimeSpan.FromDays(366);
+
+    public static MachineInventory Inventory(AgentStatus status, string externalIp, DateTimeOffset now) => new(
         Text(status.OsName),
         Text(status.OsVersion),
         Text(status.CpuModel),
@@ -51,7 +59,14 @@ internal static class AgentReports
         Text(status.LoggedOnUser),
         Text(status.TimeZone, 64),
         (long)Math.Min(status.UptimeSeconds, long.MaxValue),
-        status.IsAdmin);
+        status.IsAdmin,
+        UserIdleSince(status.UserIdleSeconds, now));
+
+    private static DateTimeOffset? UserIdleSince(uint seconds, DateTimeOffset now)
+    {
+        var idle = TimeSpan.FromSeconds(seconds);
+        return idle < IdleThreshold ? null : now - (idle > MaxIdle ? MaxIdle : idle);
+    }
 
     /// <summary><paramref name="value"/> without control characters and unpaired surrogates (the <see cref="TextInput"/> rule).</summary>
     public static string WithoutControlCharacters(string value)

@@ -16,6 +16,14 @@ export function since(iso: string, now = Date.now()): string {
   return duration(Math.max(0, Math.round((now - Date.parse(iso)) / 1000)));
 }
 
+/**
+ * "idle 12 min" for a logged-on user idle since `idleSince` (the server's inventory.userIdleSince),
+ * "" when the user is active, unknown, or the machine is offline (the figure would be stale).
+ */
+export function idle(idleSince: string | null | undefined, online: boolean, now = Date.now()): string {
+  return idleSince && online ? `idle ${since(idleSince, now)}` : "";
+}
+
 export function dateTime(iso: string | null | undefined): string {
   return iso ? new Date(iso).toLocaleString() : "—";
 }

@@ -29,8 +29,11 @@ export function applySuggestion(q: string, field: string): string {
   return terms.join(" ");
 }
 
-/** A scoped term for a value; the server splits on whitespace, so a multi-word value keeps its first word. */
+/**
+ * A scoped term for a value. The server splits terms on whitespace unless quoted, so a multi-word
+ * value ("Acme Dental Group") is quoted whole; `"` cannot be escaped in q, so it is dropped.
+ */
 export function scopedTerm(field: string, value: string): string {
-  const word = value.trim().split(/\s+/)[0] ?? "";
-  return `${field}:${word}`;
+  const clean = value.replace(/"/g, "").trim().replace(/\s+/g, " ");
+  return /\s/.test(clean) ? `${field}:"${clean}"` : `${field}:${clean}`;
 }

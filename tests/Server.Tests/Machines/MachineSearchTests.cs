@@ -37,6 +37,30 @@ public sealed class MachineSearchTests
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task A_quoted_multi_word_company_matches_the_machines_label_or_its_sites_company_and_not_a_company_sharing_a_word(DbKind db)
+    {
+        await using var server = await GuruServer.StartAsync(db);
+        using var admin = await server.AdminClientAsync();
+        async Task<Fleet.Site> SiteOfAsync(string code, string company)
+        {
+            using var created = await admin.PostAsJsonAsync("/api/sites", new { siteCode = code, company });
+            created.StatusCode.ShouldBe(HttpStatusCode.Created);
+            var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+            return new Fleet.Site(id, code, await admin.RotateKeyAsync(id));
+        }
+
+        var dental = await SiteOfAsync("DENTAL-1", "Acme Dental Group");
+        var corp = await SiteOfAsync("CORP-1", "Acme Corp");
+        await server.Client.EnrollOkAsync(dental.Enrollment("uid-1", "CHAIR-1"));
+        await server.Client.EnrollOkAsync(corp.Enrollment("uid-2", "CORP-PC"));
+        await server.Client.EnrollOkAsync(corp.Enrollment("uid-3", "LENT-PC", new { company = "Acme Dental Group" }));
+
+        (await SearchAsync(admin, "company:\"Acme Dental Group\"")).ShouldBe(["CHAIR-1", "LENT-PC"]);
+        (await SearchAsync(admin, "company:\"acme corp\"")).ShouldBe(["CORP-PC", "LENT-PC"], "LENT-PC is in Acme Corp's site");
+        (await SearchAsync(admin, "company:Acme")).ShouldBe(["CHAIR-1", "CORP-PC", "LENT-PC"]);
+    }
+
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Field_scopes_match_only_their_fields(DbKind db)
     {
         await using var server = await FleetAsync(db);

@@ -3,8 +3,11 @@ using GuruConnect.Agent.Inventory;
 
 namespace GuruConnect.Agent.Platform.Linux;
 
-/// <summary>Linux inventory from /etc/os-release, /proc and /sys (docs/protocol.md AgentStatus). Missing files are empty facts.</summary>
-internal sealed class LinuxInventorySource(string root = "/") : IInventorySource
+/// <summary>
+/// Linux inventory from /etc/os-release, /proc and /sys (docs/protocol.md AgentStatus), the user's idle
+/// time from the X display (<see cref="XScreenSaverIdle"/>, 0 when unknown). Missing files are empty facts.
+/// </summary>
+internal sealed class LinuxInventorySource(string root = "/", Func<ulong>? userIdleSeconds = null) : IInventorySource
 {
     public InventorySnapshot Read()
     {
@@ -26,6 +29,7 @@ internal sealed class LinuxInventorySource(string root = "/") : IInventorySource
             Serial = ReadText("sys/class/dmi/id/product_serial").Trim(),
             UptimeSeconds = double.TryParse(uptime, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? (ulong)seconds : basic.UptimeSeconds,
             TimeZone = ReadText("etc/timezone").Trim() is { Length: > 0 } zone ? zone : basic.TimeZone,
+            UserIdleSeconds = (userIdleSeconds ?? (() => XScreenSaverIdle.Seconds()))(),
         };
     }
 

@@ -1910,12 +1910,15 @@ export interface components {
             link: boolean;
             rotate: boolean;
         };
+        /** @description The list's inventory; `UserIdleSince` is null while the logged-on user is active (idle under a minute) or when the agent cannot tell. */
         InventorySummary: {
             externalIp: null | string;
             loggedOnUser: null | string;
             osName: null | string;
             osVersion: null | string;
             privateIps: string[];
+            /** Format: date-time */
+            userIdleSince: null | string;
         };
         IssuedKeyResponse: {
             key: string;
@@ -1983,6 +1986,8 @@ export interface components {
             timeZone: null | string;
             /** Format: int64 */
             uptimeSeconds: null | number | string;
+            /** Format: date-time */
+            userIdleSince: null | string;
         };
         MachineKeyInfo: {
             /** Format: date-time */

@@ -7,7 +7,7 @@ import { ProblemView } from "../components/ProblemView";
 import { EmptyState } from "../components/EmptyState";
 import { Modal } from "../components/Modal";
 import { CopyButton } from "../components/CopyButton";
-import { bytes, dateTime, duration, since } from "../format";
+import { bytes, dateTime, duration, idle, since } from "../format";
 import { Status } from "./MachinesPage";
 
 export default function MachineDetailPage() {
@@ -122,7 +122,11 @@ export default function MachineDetailPage() {
           <h2>Inventory</h2>
           <dl className="facts">
             <dt>OS</dt><dd>{[inv.osName, inv.osVersion].filter(Boolean).join(" ") || "—"}</dd>
-            <dt>Logged-on user</dt><dd>{inv.loggedOnUser || "nobody"}</dd>
+            <dt>Logged-on user</dt>
+            <dd>
+              {inv.loggedOnUser || "nobody"}
+              {inv.loggedOnUser && idle(inv.userIdleSince, m.online) && <span className="muted" data-testid="idle"> · {idle(inv.userIdleSince, m.online)}</span>}
+            </dd>
             <dt>CPU</dt><dd>{inv.cpuModel ? `${inv.cpuModel}${inv.cpuCores ? ` (${inv.cpuCores} cores)` : ""}` : "—"}</dd>
             <dt>Memory</dt><dd>{bytes(inv.ramBytes)}</dd>
             <dt>Hardware</dt><dd>{[inv.manufacturer, inv.model].filter(Boolean).join(" ") || "—"}</dd>

@@ -8,7 +8,7 @@ import { api, useSession } from "../session";
 import { ProblemView } from "../components/ProblemView";
 import { EmptyState } from "../components/EmptyState";
 import { Modal } from "../components/Modal";
-import { ago, compareVersions, since } from "../format";
+import { ago, compareVersions, idle, since } from "../format";
 import { applySuggestion, scopedTerm, suggestFields } from "../search";
 
 type Machine = Schemas["MachineSummary"];
@@ -334,7 +334,10 @@ function MachineTable(props: {
                     <span key={t} className="chip tag">#{t}</span>
                   ))}
                 </span>
-                <span role="cell" className="c-user">{m.inventory.loggedOnUser || <span className="muted">nobody</span>}</span>
+                <span role="cell" className="c-user">
+                  {m.inventory.loggedOnUser || <span className="muted">nobody</span>}
+                  {m.inventory.loggedOnUser && idle(m.inventory.userIdleSince, m.online) && <span className="muted small" data-testid="idle"> · {idle(m.inventory.userIdleSince, m.online)}</span>}
+                </span>
                 <span role="cell" className="c-os" title={`${m.inventory.osName ?? ""} ${m.inventory.osVersion ?? ""}`}>
                   {m.inventory.osName ?? "—"}
                 </span>

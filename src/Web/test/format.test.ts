@@ -1,0 +1,14 @@
+import { describe, expect, it } from "vitest";
+import { idle } from "../src/format";
+
+describe("idle", () => {
+  const now = Date.parse("2026-12-03T01:00:00Z");
+  it("says how long an online machine's user has been idle", () => {
+    expect(idle("2026-12-03T00:48:00Z", true, now)).toBe("idle 12 min");
+    expect(idle("2026-12-02T22:30:00Z", true, now)).toBe("idle 2 h 30 min");
+  });
+  it("says nothing for an active or unknown user, or an offline machine", () => {
+    expect(idle(null, true, now)).toBe("");
+    expect(idle("2026-12-03T00:48:00Z", false, now)).toBe("");
+  });
+});
