@@ -188,7 +188,7 @@ public sealed class InstallerApiTests
             var control = Path.Combine(work, "control");
             await RunAsync("dpkg-deb", "-e", deb, control);
             (await File.ReadAllTextAsync(Path.Combine(control, "postrm"))).ShouldContain("purge");
-            (await File.ReadAllTextAsync(Path.Combine(control, "postinst"))).ShouldContain("systemctl enable");
+            (await File.ReadAllTextAsync(Path.Combine(control, "postinst"))).ShouldContain("deb-systemd-helper enable");
 
             if (!ToolExists("lintian"))
             {
