@@ -63,18 +63,18 @@ public sealed class SessionWorkerSupervisorTests : IAsyncDisposable
         Start();
         await ConnectedAsync(1);
 
-        workers.Started[0].Process.Crash();
+        await CrashAsync(0);
         await AdvanceWhenDueAsync(TimeSpan.FromSeconds(1));
         await ConnectedAsync(2);
 
-        workers.Started[1].Process.Crash();
+        await CrashAsync(1);
         await AdvanceWhenDueAsync(TimeSpan.FromSeconds(2));
         await ConnectedAsync(3);
 
         // Thirty seconds of a healthy worker: the next crash starts from 1 s again.
         for (var i = 0; i < 30; i++)
             await AdvanceWhenDueAsync(SessionWorkerSupervisor.PollInterval);
-        workers.Started[2].Process.Crash();
+        await CrashAsync(2);
         await AdvanceWhenDueAsync(TimeSpan.FromSeconds(1));
         await ConnectedAsync(4);
         workers.Started.Select(s => s.Session).ShouldAllBe(s => s == 1u);
@@ -162,6 +162,14 @@ public sealed class SessionWorkerSupervisorTests : IAsyncDisposable
     {
         await Eventually.TrueAsync(() => workers.Started.Count == count && supervisor.Current is { IsOpen: true }, $"worker {count} to connect");
         await DueAsync(SessionWorkerSupervisor.PollInterval);
+    }
+
+    // Crashes the n-th worker and waits until the supervisor has noticed: until then its 1 s poll is the
+    // next timer, and advancing the clock for the backoff would fire the poll instead (a race under load).
+    private async Task CrashAsync(int index)
+    {
+        workers.Started[index].Process.Crash();
+        await Eventually.TrueAsync(() => supervisor.Current is null, $"the supervisor to notice worker {index + 1} crashed");
     }
 
     private Task DueAsync(TimeSpan delay) =>
