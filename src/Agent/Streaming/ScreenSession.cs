@@ -25,6 +25,7 @@ internal sealed class ScreenSession(IEnvelopeSender sender, IStreamingPlatform p
     private IInputInjector? injector;
     private InputTranslator? input;
     private IClipboard? clipboard;
+    private CursorTracker? cursor;
     private string? lastClipboard;
     private string? controller;
     private CancellationTokenSource? loopStop;
@@ -115,12 +116,14 @@ internal sealed class ScreenSession(IEnvelopeSender sender, IStreamingPlatform p
             clipboard = platform.OpenClipboard();
             if (clipboard is not null)
                 clipboard.Changed += OnLocalClipboard;
+            cursor = platform.OpenCursor() is { } pointer ? new CursorTracker(pointer, time) : null;
             pump = new StreamPump(screen!, time);
             loopStop = new CancellationTokenSource();
             loop = Task.Run(() => RunAsync(loopStop.Token), CancellationToken.None);
             StreamingLog.Started(log, screen!.GetDisplays().Count);
         }
 
+        cursor?.Join(viewerId);
         return pump.Join(viewerId);
     }
 
@@ -220,6 +223,7 @@ internal sealed class ScreenSession(IEnvelopeSender sender, IStreamingPlatform p
                         return;
                     outbox.Clear();
                     pump.Pump(outbox);
+                    cursor?.Round(outbox);
                     wait = pump.NextWake();
                 }
 
@@ -273,10 +277,11 @@ internal sealed class ScreenSession(IEnvelopeSender sender, IStreamingPlatform p
             if (clipboard is not null)
                 clipboard.Changed -= OnLocalClipboard;
             clipboard?.Dispose();
+            cursor?.Dispose();
             injector?.Dispose();
             pump?.Dispose();
             screen?.Dispose();
-            (clipboard, injector, input, pump, screen, controller) = (null, null, null, null, null, null);
+            (clipboard, cursor, injector, input, pump, screen, controller) = (null, null, null, null, null, null, null);
         }
 
         StreamingLog.Stopped(log);

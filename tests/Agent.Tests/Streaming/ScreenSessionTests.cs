@@ -82,6 +82,8 @@ public sealed class ScreenSessionTests
 
         public IClipboard? OpenClipboard() => null;
 
+        public ICursorSource? OpenCursor() => null;
+
         public IJpegEncoder? OpenJpegEncoder() => null;
     }
 
@@ -92,6 +94,8 @@ public sealed class ScreenSessionTests
         public IInputInjector OpenInput() => injector;
 
         public IClipboard? OpenClipboard() => null;
+
+        public ICursorSource? OpenCursor() => null;
 
         public IJpegEncoder? OpenJpegEncoder() => null;
     }

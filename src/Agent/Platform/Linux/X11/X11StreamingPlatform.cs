@@ -25,5 +25,18 @@ internal sealed class X11StreamingPlatform(string? display = null) : IStreamingP
         }
     }
 
+    /// <summary>The pointer through XFixes; null when the server lacks it.</summary>
+    public ICursorSource? OpenCursor()
+    {
+        try
+        {
+            return new X11Cursor(X11Connection.Open(display));
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     public IJpegEncoder? OpenJpegEncoder() => null;
 }

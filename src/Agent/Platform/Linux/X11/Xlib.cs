@@ -123,6 +123,11 @@ internal static partial class Xlib
         out nuint actualType, out int actualFormat, out nuint items, out nuint bytesAfter, out IntPtr data);
 
     [LibraryImport(X11)]
+    [return: MarshalAs(UnmanagedType.I4)]
+    public static partial bool XQueryPointer(
+        IntPtr display, nuint window, out nuint root, out nuint child, out int rootX, out int rootY, out int windowX, out int windowY, out uint mask);
+
+    [LibraryImport(X11)]
     public static partial int XDeleteProperty(IntPtr display, nuint window, nuint property);
 
     [LibraryImport(Xext)]
@@ -172,6 +177,12 @@ internal static partial class Xlib
 
     [LibraryImport(Xfixes)]
     public static partial void XFixesSelectSelectionInput(IntPtr display, nuint window, nuint selection, nuint eventMask);
+
+    [LibraryImport(Xfixes)]
+    public static partial void XFixesSelectCursorInput(IntPtr display, nuint window, nuint eventMask);
+
+    [LibraryImport(Xfixes)]
+    public static partial IntPtr XFixesGetCursorImage(IntPtr display);
 
     [LibraryImport(Xrandr)]
     public static partial IntPtr XRRGetMonitors(IntPtr display, nuint window, int getActive, out int count);

@@ -27,5 +27,7 @@ internal sealed class WindowsStreamingPlatform : IStreamingPlatform
         }
     }
 
+    public ICursorSource? OpenCursor() => null;
+
     public IJpegEncoder? OpenJpegEncoder() => null;
 }

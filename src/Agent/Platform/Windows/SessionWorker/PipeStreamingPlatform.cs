@@ -25,6 +25,8 @@ internal sealed class PipeStreamingPlatform(IWorkerConnections workers, ILogger 
 
     public IClipboard? OpenClipboard() => new PipeClipboard(workers);
 
+    public ICursorSource? OpenCursor() => null;
+
     public IJpegEncoder? OpenJpegEncoder() => jpeg?.Invoke();
 
     private sealed class PipeScreen(IWorkerConnections workers, ILogger log) : IScreenSource
