@@ -239,6 +239,9 @@ internal static partial class Xlib
     [LibraryImport(LibC)]
     public static partial int close(int fd);
 
+    [LibraryImport(LibC, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int setenv(string name, string value, int overwrite);
+
     [LibraryImport(LibC, SetLastError = true)]
     public static partial int shmget(int key, nuint size, int flags);
 
