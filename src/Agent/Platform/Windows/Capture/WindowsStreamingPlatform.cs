@@ -27,5 +27,5 @@ internal sealed class WindowsStreamingPlatform : IStreamingPlatform
         }
     }
 
-    public IJpegEncoder? OpenJpegEncoder() => null;
+    public IJpegEncoder? OpenJpegEncoder() => WicJpegEncoder.TryCreate();
 }
