@@ -22,6 +22,9 @@ internal sealed class InProcessWorkers : IWorkerLauncher, IWorkerPipes, IConsole
     /// <summary>The worker starts but never connects.</summary>
     public bool NeverConnect { get; set; }
 
+    /// <summary>The pipe cannot be created (its name is taken: FirstPipeInstance).</summary>
+    public bool NameTaken { get; set; }
+
     /// <summary>Another process claims each pipe before the worker does.</summary>
     public bool Intruder { get; set; }
 
@@ -46,7 +49,7 @@ internal sealed class InProcessWorkers : IWorkerLauncher, IWorkerPipes, IConsole
         return worker;
     }
 
-    public IWorkerPipe Create(string name) => new Pipe(name, this);
+    public IWorkerPipe Create(string name) => NameTaken ? throw new IOException("All pipe instances are busy.") : new Pipe(name, this);
 
     internal sealed class Worker : IWorkerProcess
     {

@@ -97,6 +97,21 @@ public sealed class SessionWorkerSupervisorTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_pipe_name_already_taken_backs_off_without_starting_a_worker()
+    {
+        workers.NameTaken = true;
+        Start();
+        await AdvanceWhenDueAsync(TimeSpan.FromSeconds(1));
+        await DueAsync(TimeSpan.FromSeconds(2));
+        workers.Started.ShouldBeEmpty();
+        run.IsCompleted.ShouldBeFalse("the supervisor keeps going");
+
+        workers.NameTaken = false;
+        clock.Advance(TimeSpan.FromSeconds(2));
+        await ConnectedAsync(1);
+    }
+
+    [Fact]
     public async Task A_worker_that_never_connects_is_killed_and_replaced()
     {
         workers.NeverConnect = true;

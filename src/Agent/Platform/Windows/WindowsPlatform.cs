@@ -48,7 +48,7 @@ internal static class WindowsPlatform
                 Random.Shared.NextDouble));
             services.AddHostedService<SessionWorkerService>();
             services.AddSingleton<IRemoteSessionFactory>(sp => new ScreenSessionFactory(
-                new PipeStreamingPlatform(sp.GetRequiredService<SessionWorkerSupervisor>(), sp.GetRequiredService<ILogger<SessionWorkerSupervisor>>()),
+                new PipeStreamingPlatform(sp.GetRequiredService<SessionWorkerSupervisor>(), sp.GetRequiredService<ILogger<SessionWorkerSupervisor>>(), WicJpegEncoder.TryCreate),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<ScreenSession>>()));
         }

@@ -29,5 +29,5 @@ internal sealed class WindowsStreamingPlatform : IStreamingPlatform
 
     public ICursorSource? OpenCursor() => null;
 
-    public IJpegEncoder? OpenJpegEncoder() => null;
+    public IJpegEncoder? OpenJpegEncoder() => WicJpegEncoder.TryCreate();
 }

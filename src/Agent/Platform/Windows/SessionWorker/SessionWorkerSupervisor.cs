@@ -94,7 +94,19 @@ internal sealed class SessionWorkerSupervisor(
     private async Task<(Outcome, TimeSpan)> RunOneAsync(uint session, CancellationToken cancellationToken)
     {
         var name = PipeName();
-        using var pipe = pipes.Create(name);
+        IWorkerPipe pipe;
+        try
+        {
+            // FirstPipeInstance: fails if anyone holds the name already, rather than sharing it.
+            pipe = pipes.Create(name);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            WorkerLog.LaunchFailed(log, session, ex.Message);
+            return (Outcome.Failed, TimeSpan.Zero);
+        }
+
+        using var _ = pipe;
         IWorkerProcess process;
         try
         {
