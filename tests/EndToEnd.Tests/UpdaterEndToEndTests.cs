@@ -205,7 +205,10 @@ internal sealed record UpdaterBuild(string Agent, string ReleaseKey)
                 var publicKey = Convert.ToBase64String(ecdsa.ExportSubjectPublicKeyInfo());
                 await Tools.RunAsync("dotnet", "publish", Path.Combine(root, "src", "Agent"), "-c", "Release", "-r", "linux-x64", "--self-contained",
                     "-nologo", "-clp:ErrorsOnly", "-p:PublishSingleFile=true", "-p:IncludeNativeLibrariesForSelfExtract=true", "-p:DebugType=none",
-                    $"-p:GuruConnectReleasePublicKey={publicKey}", "-o", Path.GetDirectoryName(agent)!);
+                    $"-p:GuruConnectReleasePublicKey={publicKey}",
+                    // Its own obj/ and bin/: the suite's other tests run the normal build's outputs meanwhile.
+                    $"-p:ArtifactsPath={Path.Combine(folder, "build")}",
+                    "-o", Path.GetDirectoryName(agent)!);
             }
         }
         finally
