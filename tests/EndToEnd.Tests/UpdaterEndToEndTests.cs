@@ -115,6 +115,63 @@ public sealed class UpdaterEndToEndTests
         var machines = await admin.GetFromJsonAsync<JsonElement>("/api/machines");
         machines.GetProperty("total").GetInt32().ShouldBe(1, "the updated agent is the same machine row");
     }
+
+    [Fact]
+    public async Task The_previous_binary_puts_itself_back_before_the_next_start_when_the_new_one_never_started()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Skip("The unit's ExecStartPre guard is systemd's (Linux).");
+        }
+
+        var build = await UpdaterBuild.PublishedAsync();
+        using var scratch = new Scratch();
+        var installed = scratch.Combine("opt/guruconnect-agent");
+        Directory.CreateDirectory(Path.GetDirectoryName(installed)!);
+        // The "new" binary: it cannot start at all. The previous one is the real agent.
+        var broken = "not an executable"u8.ToArray();
+        File.WriteAllBytes(installed, broken);
+        File.Copy(build.Agent, installed + ".previous");
+        var state = Directory.CreateDirectory(scratch.Combine("state")).FullName;
+        var now = TimeProvider.System.GetUtcNow();
+        var trial = new JsonObject
+        {
+            ["phase"] = "trial",
+            ["fromVersion"] = "0.1.0",
+            ["toVersion"] = "0.1.1",
+            ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(broken)),
+            ["binaryPath"] = installed,
+            ["previousPath"] = installed + ".previous",
+            ["appliedAt"] = now.AddMinutes(-1).ToString("O"),
+            ["deadline"] = now.AddMinutes(1).ToString("O"),
+        };
+        File.WriteAllText(Path.Combine(state, "update.json"), trial.ToJsonString());
+        using var machine = new FakeMachine();
+        var environment = new Dictionary<string, string>
+        {
+            ["GURUCONNECT_AGENT_CONFIG"] = machine.ConfigPath,
+            ["GURUCONNECT_AGENT_STATE"] = state,
+            ["GURUCONNECT_AGENT_HARDWARE_ROOT"] = machine.HardwareRoot,
+        };
+
+        // ExecStartPre=-…/guruconnect-agent.previous update --guard, while the window is open: nothing happens.
+        var (exit, output) = await ServiceProcess.RunAsync(installed + ".previous", environment, "update", "--guard");
+        exit.ShouldBe(0, output);
+        File.ReadAllBytes(installed).ShouldBe(broken);
+
+        // The next start after the deadline: the previous binary is back before ExecStart runs.
+        trial["appliedAt"] = now.AddMinutes(-3).ToString("O");
+        trial["deadline"] = now.AddMinutes(-1).ToString("O");
+        File.WriteAllText(Path.Combine(state, "update.json"), trial.ToJsonString());
+        (exit, output) = await ServiceProcess.RunAsync(installed + ".previous", environment, "update", "--guard");
+        exit.ShouldBe(0, output);
+
+        File.ReadAllBytes(installed).ShouldBe(File.ReadAllBytes(build.Agent), output);
+        JsonNode.Parse(File.ReadAllText(Path.Combine(state, "update.json")))!["phase"]!.GetValue<string>().ShouldBe("rolled-back");
+        var (versionExit, version) = await ServiceProcess.RunAsync(installed, environment, "--version");
+        versionExit.ShouldBe(0, "the restored agent starts");
+        version.ShouldStartWith(GuruConnect.Agent.Hosting.AgentHost.Version);
+    }
 }
 
 /// <summary>
@@ -148,7 +205,10 @@ internal sealed record UpdaterBuild(string Agent, string ReleaseKey)
                 var publicKey = Convert.ToBase64String(ecdsa.ExportSubjectPublicKeyInfo());
                 await Tools.RunAsync("dotnet", "publish", Path.Combine(root, "src", "Agent"), "-c", "Release", "-r", "linux-x64", "--self-contained",
                     "-nologo", "-clp:ErrorsOnly", "-p:PublishSingleFile=true", "-p:IncludeNativeLibrariesForSelfExtract=true", "-p:DebugType=none",
-                    $"-p:GuruConnectReleasePublicKey={publicKey}", "-o", Path.GetDirectoryName(agent)!);
+                    $"-p:GuruConnectReleasePublicKey={publicKey}",
+                    // Its own obj/ and bin/: the suite's other tests run the normal build's outputs meanwhile.
+                    $"-p:ArtifactsPath={Path.Combine(folder, "build")}",
+                    "-o", Path.GetDirectoryName(agent)!);
             }
         }
         finally
