@@ -35,6 +35,13 @@ ensure_dotnet() {
 # build_console — builds the web console if it exists (src/Web), so the server serves it.
 build_console() {
   if [ -f "$ROOT/src/Web/package.json" ]; then
+    local web="$ROOT/src/Web"
+    # A dist/ newer than every source is what a build would make again: reuse it (a restart, the README test).
+    if [ -f "$web/dist/index.html" ] && [ -d "$web/node_modules" ] && [ -z "$(find "$web/src" "$web/index.html" "$web/openapi" "$web/package.json" \
+        "$web/package-lock.json" "$web/vite.config.ts" "$web/tsconfig.json" -newer "$web/dist/index.html" -type f -print -quit 2>/dev/null)" ]; then
+      log "the web console (src/Web/dist) is up to date"
+      return 0
+    fi
     command -v npm >/dev/null 2>&1 || ensure_apt nodejs npm
     log "building the web console (src/Web)"
     (cd "$ROOT/src/Web" && { [ -d node_modules ] && [ node_modules -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build --silent)

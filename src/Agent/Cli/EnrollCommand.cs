@@ -39,6 +39,8 @@ internal static class EnrollCommand
         EnrollmentResult.RateLimited => ExitCodes.RateLimited,
         EnrollmentResult.Unreachable => ExitCodes.ServerUnreachable,
         EnrollmentResult.Failed { StatusCode: >= 500 } => ExitCodes.ServerUnreachable,
+        // No enrollment endpoint at that address: "server" in the config (or --server) is what to fix.
+        EnrollmentResult.Failed { StatusCode: 404 or 405 } => ExitCodes.ConfigInvalid,
         // The fields come from the config or the flags (labels, site code): fix them there.
         EnrollmentResult.InvalidRequest => ExitCodes.ConfigInvalid,
         _ => ExitCodes.Unexpected,

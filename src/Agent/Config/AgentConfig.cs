@@ -68,7 +68,8 @@ internal sealed partial record AgentConfig(
 
         if (!EnrollmentKeyPattern().IsMatch(EnrollmentKey!))
         {
-            throw new AgentConfigException(configPath, $"The enrollment key (from {configPath} or --enrollment-key) is not a site enrollment key: expected cek_ followed by 64 lowercase hex characters. Copy it again from the console (Sites → Enrollment key).");
+            throw new AgentConfigException(configPath, $"The enrollment key (from {configPath} or --enrollment-key) is not a site enrollment key: expected cek_ followed by 64 lowercase hex characters. " +
+                $"The console shows a key once, when it is issued: take a fresh one ({Enrollment.ConsolePaths.RotateKey}) or a fresh installer ({Enrollment.ConsolePaths.BuildInstaller}).");
         }
 
         // The label is what the console and `status` show; a key that does not match it would enroll under
@@ -80,7 +81,7 @@ internal sealed partial record AgentConfig(
             {
                 throw new AgentConfigException(configPath,
                     $"The agent config at {configPath} says its enrollment key is {label}, but the key in it has fingerprint ({actual}): the file was edited or mixed up. " +
-                    "Nothing was sent to the server. Download the site's installer again (console: Sites → Installer), or run `guruconnect-agent enroll --enrollment-key cek_…` with the key the console shows.");
+                    $"Nothing was sent to the server. Download the site's installer again (console: {Enrollment.ConsolePaths.BuildInstaller}), or run `guruconnect-agent enroll --enrollment-key cek_…` with the key the console showed when it was issued.");
             }
         }
 

@@ -69,22 +69,23 @@ internal sealed class EnrollmentClient(HttpClient http, TimeProvider time, ILogg
         {
             ("ENROLL_REJECTED", _) or (null, HttpStatusCode.Unauthorized) => new EnrollmentResult.Rejected(
                 $"The server rejected the site code or enrollment key for site {siteCode}. The key may have been rotated: " +
-                $"download a fresh installer for this site, or run `guruconnect-agent enroll --site-code {siteCode} --enrollment-key cek_…` " +
-                $"with the current key from the console (Sites → {siteCode} → Enrollment key).{TraceSuffix(traceId)}",
+                $"download a fresh installer for this site (console: {ConsolePaths.BuildInstaller}), or run `guruconnect-agent enroll --site-code {siteCode} --enrollment-key cek_…` " +
+                $"with the site's current key (the console shows a key once, when it is issued: {ConsolePaths.RotateKey}).{TraceSuffix(traceId)}",
                 traceId),
             ("ENROLL_SITE_CONFLICT", _) or (null, HttpStatusCode.Conflict) => new EnrollmentResult.SiteConflict(
                 $"This machine is already registered on {server.Host} under a different site, so site {siteCode} cannot claim it. " +
-                "If it really moved, an admin removes it in the console (Machines → Remove) and then runs " +
+                $"If it really moved, an admin removes it in the console ({ConsolePaths.RemoveMachine}) and then runs " +
                 $"`guruconnect-agent enroll` again; otherwise use the installer of the site it belongs to.{TraceSuffix(traceId)}",
                 traceId),
             ("RATE_LIMITED", _) or (null, HttpStatusCode.TooManyRequests) => RateLimited(siteCode, response, traceId),
             ("INVALID_REQUEST", _) or (null, HttpStatusCode.BadRequest) => new EnrollmentResult.InvalidRequest(
                 $"The server refused the enrollment request as invalid: {detail}{FormatErrors(problem?.Errors)}.{TraceSuffix(traceId)}",
                 traceId),
-            (_, HttpStatusCode.NotFound) => new EnrollmentResult.Failed(
+            // A page that is not the enrollment endpoint: a wrong path in "server", or not a GuruConnect server at all.
+            (_, HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed) => new EnrollmentResult.Failed(
                 status,
                 problem?.Code,
-                $"{server} has no enrollment endpoint (404). Check that \"server\" in the agent config is the GuruConnect server's address.{TraceSuffix(traceId)}",
+                WrongUrl(server, status, response.ReasonPhrase) + TraceSuffix(traceId),
                 traceId),
             _ => new EnrollmentResult.Failed(
                 status,
@@ -111,7 +112,7 @@ internal sealed class EnrollmentClient(HttpClient http, TimeProvider time, ILogg
             return new EnrollmentResult.Pending(
                 body?.MachineId,
                 $"The server put this machine on hold (machine {body?.MachineId}): another online machine already uses this hardware identity " +
-                "under a different hostname. An admin must approve it in the console (Machines → pending → Approve); " +
+                $"under a different hostname. An admin must approve it in the console ({ConsolePaths.ApprovePending}); " +
                 "`guruconnect-agent run` keeps checking and continues once it is approved.");
         }
 
@@ -154,6 +155,18 @@ internal sealed class EnrollmentClient(HttpClient http, TimeProvider time, ILogg
         {
             return null;
         }
+    }
+
+    /// <summary>What to check when <c>{server}/api/enroll</c> is not there (404, or 405 from a page that takes no POST).</summary>
+    internal static string WrongUrl(Uri server, int status, string? reason)
+    {
+        var path = server.AbsolutePath.TrimEnd('/');
+        var pathHint = path.Length == 0
+            ? ""
+            : $" This address has the path {path}: drop it (e.g. {server.GetLeftPart(UriPartial.Authority)}) unless the server really is published under it.";
+        return $"{Endpoint(server)} answered {status}{(string.IsNullOrEmpty(reason) ? "" : " " + reason)}: there is no GuruConnect enrollment endpoint at this address. " +
+            "\"server\" in the agent config (or --server) must be the address the GuruConnect console is opened at, " +
+            $"e.g. https://connect.example.com, without /api, /login or another page's path.{pathHint}";
     }
 
     private static EnrollmentResult.Unreachable Unreachable(Uri server, string reason) => new(

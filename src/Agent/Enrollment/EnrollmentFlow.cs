@@ -74,7 +74,7 @@ internal sealed class EnrollmentFlow(
                     break;
                 case EnrollmentResult.Rejected or EnrollmentResult.SiteConflict or EnrollmentResult.InvalidRequest:
                     delay = Backoff.Jittered(NeedsAttentionInterval, TimeSpan.FromMinutes(1), random());
-                    EnrollmentLog.NotEnrolled(log, "Enrollment refused", result.Message, delay);
+                    EnrollmentLog.WaitingForFix(log, result.Message, paths.ConfigPath, delay, time.GetUtcNow() + delay);
                     break;
                 default:
                     delay = backoff.Next();
@@ -112,8 +112,8 @@ internal sealed class EnrollmentFlow(
         var enrollmentKey = config.ValidEnrollmentKeyOrNull(paths.ConfigPath) ?? throw new AgentConfigException(
             paths.ConfigPath,
             $"This machine has no stored machine key ({store.Path}) and the agent config at {paths.ConfigPath} has no \"enrollmentKey\" to enroll with. " +
-            $"Run `guruconnect-agent enroll --enrollment-key cek_…` with the current key of site {siteCode} (console: Sites → {siteCode} → Enrollment key), " +
-            "or reinstall with a fresh site installer.");
+            $"Run `guruconnect-agent enroll --enrollment-key cek_…` with a current key of site {siteCode} (console: {ConsolePaths.RotateKey}; a key is shown once), " +
+            $"or reinstall with a fresh site installer ({ConsolePaths.BuildInstaller}).");
 
         await _stateFile.UpdateAsync(s => s with { ConnectionState = ConnectionStates.Enrolling, MachineUid = identity.Uid, IdentityScope = identity.ScopeName }, cancellationToken);
         EnrollmentLog.Started(log, EnrollmentClient.Endpoint(server), siteCode, KeyFingerprint.Of(enrollmentKey), identity.Uid, identity.ScopeName);

@@ -16,7 +16,7 @@ internal static partial class EnrollmentLog
     public static partial void Enrolled(ILogger logger, Guid machineId, string disposition, string credentialFingerprint);
 
     [LoggerMessage(5102, LogLevel.Warning,
-        "Machine {MachineId} awaits approval in the console (Machines, pending); checking again in {RetrySeconds:F0} s", EventName = "Pending")]
+        "Machine {MachineId} awaits approval in the console (" + ConsolePaths.ApprovePending + "); checking again in {RetrySeconds:F0} s", EventName = "Pending")]
     private static partial void Pending(ILogger logger, Guid? machineId, double retrySeconds);
 
     public static void Pending(ILogger logger, Guid? machineId, TimeSpan retryIn) => Pending(logger, machineId, retryIn.TotalSeconds);
@@ -25,6 +25,15 @@ internal static partial class EnrollmentLog
     private static partial void NotEnrolled(ILogger logger, string kind, string reason, double retrySeconds);
 
     public static void NotEnrolled(ILogger logger, string kind, string reason, TimeSpan retryIn) => NotEnrolled(logger, kind, reason, retryIn.TotalSeconds);
+
+    // Said once per attempt, with when the next one is, so a refused machine never looks hung (docs/agent.md "run").
+    [LoggerMessage(5109, LogLevel.Error,
+        "Enrollment refused: {Reason} Waiting for that fix: the agent reads {ConfigPath} again and retries in {RetryMinutes:F0} min (at {RetryAt:HH:mm} UTC), " +
+        "or at once when the service is restarted (systemctl restart guruconnect-agent; Windows: Restart-Service GuruConnectAgent)", EventName = "WaitingForFix")]
+    private static partial void WaitingForFix(ILogger logger, string reason, string configPath, double retryMinutes, DateTimeOffset retryAt);
+
+    public static void WaitingForFix(ILogger logger, string reason, string configPath, TimeSpan retryIn, DateTimeOffset retryAt) =>
+        WaitingForFix(logger, reason, configPath, retryIn.TotalMinutes, retryAt);
 
     [LoggerMessage(5104, LogLevel.Information, "Using the machine key {CredentialFingerprint} stored at {Path}", EventName = "UsingStoredCredential")]
     public static partial void UsingStoredCredential(ILogger logger, string credentialFingerprint, string path);

@@ -27,6 +27,7 @@ internal static class ReleasesApi
         app.MapGet("/api/changelog", (Changelog changelog) => TypedResults.Ok(changelog.Entries)).WithTags("Releases").AllowAnonymous();
         app.MapGet("/api/changelog/{version}", ChangelogVersion).WithTags("Releases").AllowAnonymous();
         app.MapGet("/support", SupportPage.Serve).ExcludeFromDescription().AllowAnonymous();
+        app.MapGet("/support.js", SupportPage.ServeScript).ExcludeFromDescription().AllowAnonymous();
         app.MapInstallersApi();
         return app;
     }

@@ -152,7 +152,8 @@ public sealed class AgentCliTests : IDisposable
     {
         EnrollCommand.ExitCodeFor(new EnrollmentResult.Unreachable("x")).ShouldBe(ExitCodes.ServerUnreachable);
         EnrollCommand.ExitCodeFor(new EnrollmentResult.InvalidRequest("x", null)).ShouldBe(ExitCodes.ConfigInvalid);
-        EnrollCommand.ExitCodeFor(new EnrollmentResult.Failed(404, null, "x", null)).ShouldBe(ExitCodes.Unexpected);
+        EnrollCommand.ExitCodeFor(new EnrollmentResult.Failed(404, null, "x", null)).ShouldBe(ExitCodes.ConfigInvalid); // no enrollment endpoint there: fix "server"
+        EnrollCommand.ExitCodeFor(new EnrollmentResult.Failed(418, null, "x", null)).ShouldBe(ExitCodes.Unexpected);
     }
 
     [Fact]

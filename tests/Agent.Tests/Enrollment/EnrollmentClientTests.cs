@@ -186,6 +186,25 @@ public sealed class EnrollmentClientTests
         failed.Message.ShouldContain("\"server\"");
     }
 
+    [Theory]
+    [InlineData(405, "")]
+    [InlineData(404, "<html>not here</html>")]
+    public async Task Enroll_AWrongUrlPath_SaysWhatTheServerAddressMustBe_AndExitsWithTheConfigCode(int status, string body)
+    {
+        await using var server = TestHttpServer.Sequence(new TestResponse(status, body, "text/html"));
+        var wrong = new Uri(server.BaseAddress, "login");
+
+        var result = await new EnrollmentClient(new HttpClient(), _time, _logs.For<EnrollmentClient>())
+            .EnrollAsync(wrong, Request, TestContext.Current.CancellationToken);
+
+        var failed = result.ShouldBeOfType<EnrollmentResult.Failed>();
+        failed.Message.ShouldContain($"{wrong}/api/enroll answered {status}");
+        failed.Message.ShouldContain("there is no GuruConnect enrollment endpoint at this address");
+        failed.Message.ShouldContain("\"server\" in the agent config (or --server)");
+        failed.Message.ShouldContain($"This address has the path /login: drop it (e.g. {server.BaseAddress.GetLeftPart(UriPartial.Authority)})");
+        GuruConnect.Agent.Cli.EnrollCommand.ExitCodeFor(failed).ShouldBe(ExitCodes.ConfigInvalid);
+    }
+
     [Fact]
     public async Task Enroll_201WithoutAKey_IsNotTreatedAsEnrolled()
     {

@@ -179,6 +179,12 @@ public sealed class EnrollmentFlowTests : IDisposable
         await _time.WaitForTimerAsync();
 
         _time.NextDue()!.Value.ShouldBeInRange(TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(16));
+        // Not silence: it says it is waiting, when it tries again, and what fixes it.
+        var said = _agent.Logs.Entries.Single(e => e.EventId.Name == "WaitingForFix").Line;
+        said.ShouldContain("Enrollment refused: The server rejected the site code or enrollment key for site");
+        said.ShouldContain("download a fresh installer");
+        said.ShouldContain($"the agent reads {_agent.Paths.ConfigPath} again and retries in 15 min (at {(_time.GetUtcNow() + TimeSpan.FromMinutes(15)):HH:mm} UTC)");
+        said.ShouldContain("or at once when the service is restarted");
         _time.Advance(TimeSpan.FromMinutes(16));
         (await run.WaitAsync(TimeSpan.FromSeconds(10), Token)).Key.ShouldBe(TestKeys.MachineKey);
     }
