@@ -55,4 +55,9 @@ internal static class DatabaseFaults
         kind = string.Empty;
         return false;
     }
+
+    /// <summary>The one line a start-up refusal prints (Program.cs) when the database is unavailable: what to check, no stack trace.</summary>
+    public static string StartupMessage(Database database, ServerPaths paths, string kind) => database.Provider == DatabaseProvider.Sqlite
+        ? $"the SQLite database {paths.SqliteFile} cannot be written ({kind}): the data folder {paths.DataDirectory} must exist, be writable by this user and have free space (GURUCONNECT_DATA_DIR)."
+        : $"the PostgreSQL database cannot be used ({kind}): check that it is running and that ConnectionStrings:Postgres points at it.";
 }

@@ -72,8 +72,16 @@ public static class ServerApp
         var services = app.Services;
         _ = services.GetRequiredService<Argon2id>();          // fails fast when Argon2id cannot run (no native library)
         _ = services.GetRequiredService<JwtSigningKey>();     // fails fast on a short configured secret
-        await services.MigrateDatabaseAsync(cancellationToken);
-        await services.GetRequiredService<RevokedTokens>().LoadAsync(cancellationToken);
-        await services.GetRequiredService<AdminBootstrap>().EnsureAdminAsync(console, cancellationToken);
+        try
+        {
+            await services.MigrateDatabaseAsync(cancellationToken);
+            await services.GetRequiredService<RevokedTokens>().LoadAsync(cancellationToken);
+            await services.GetRequiredService<AdminBootstrap>().EnsureAdminAsync(console, cancellationToken);
+        }
+        catch (System.Data.Common.DbException ex) when (DatabaseFaults.IsUnavailable(ex, out var kind))
+        {
+            // A full or read-only data folder, or PostgreSQL down: Program.cs prints this one line, not a crash (docs/security.md).
+            throw new InvalidOperationException(DatabaseFaults.StartupMessage(services.GetRequiredService<Database>(), services.GetRequiredService<ServerPaths>(), kind), ex);
+        }
     }
 }
