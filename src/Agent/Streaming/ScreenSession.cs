@@ -115,7 +115,7 @@ internal sealed class ScreenSession(IEnvelopeSender sender, IStreamingPlatform p
             clipboard = platform.OpenClipboard();
             if (clipboard is not null)
                 clipboard.Changed += OnLocalClipboard;
-            pump = new StreamPump(screen!, time);
+            pump = new StreamPump(screen!, time, platform.OpenJpegEncoder());
             loopStop = new CancellationTokenSource();
             loop = Task.Run(() => RunAsync(loopStop.Token), CancellationToken.None);
             StreamingLog.Started(log, screen!.GetDisplays().Count);

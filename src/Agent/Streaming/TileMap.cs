@@ -40,6 +40,16 @@ internal sealed class TileMap
         }
     }
 
+    public void Unset(int column, int row)
+    {
+        ref var flag = ref flags[(row * Columns) + column];
+        if (flag)
+        {
+            flag = false;
+            Count--;
+        }
+    }
+
     public void Clear()
     {
         if (Count == 0)

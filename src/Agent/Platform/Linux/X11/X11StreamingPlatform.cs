@@ -25,5 +25,5 @@ internal sealed class X11StreamingPlatform(string? display = null) : IStreamingP
         }
     }
 
-    public IJpegEncoder? OpenJpegEncoder() => null;
+    public IJpegEncoder? OpenJpegEncoder() => TurboJpegEncoder.TryOpen();
 }
