@@ -68,13 +68,16 @@ internal sealed class DisplayStream : IDisposable
     public bool Ingest(CapturedFrame frame, bool detectScroll)
     {
         var changed = IngestCore(frame, detectScroll);
-        // One bit per capture and tile, newest lowest: how often it changes (video) and how long it has been quiet.
+        // One bit per capture and tile, newest lowest: how often it changes (video) and how long it has
+        // been quiet. A capture with a move (a scroll, a drag) counts as quiet: the rows it uncovers
+        // change every capture while it lasts, and they are text, not video.
+        var moved = Move is not null;
         for (var row = 0; row < Changed.Rows; row++)
         {
             for (var column = 0; column < Changed.Columns; column++)
             {
                 ref var bits = ref history[(row * Changed.Columns) + column];
-                bits = (bits << 1) | (Changed[column, row] ? 1u : 0u);
+                bits = (bits << 1) | (Changed[column, row] && !moved ? 1u : 0u);
             }
         }
 

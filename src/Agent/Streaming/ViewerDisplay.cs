@@ -54,6 +54,8 @@ internal sealed class ViewerDisplay(DisplayStream display)
         {
             // Up to date before the scroll: the viewer's canvas is the reference the move was found on.
             PendingMove = move;
+            if (Lossy.Intersects(new PixelRect(move.SourceX, move.SourceY, move.Width, move.Height)))
+                Lossy.SetRect(move.Destination); // blurry pixels moved with it: refine where they went
             Dirty.CopyFrom(Display.Changed);
             return;
         }
