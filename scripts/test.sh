@@ -8,8 +8,9 @@ ensure_dotnet
 ensure_apt postgresql wine64
 ensure_apt xclip  # the wine streaming test's clipboard half (tests/EndToEnd.Tests/WindowsStreamingUnderWineTests.cs)
 # Screen streaming: the X11 tests run the agent's capture and input against a real Xvfb (Xlib, MIT-SHM,
-# XDamage, XFixes, XRandR, XTest, MIT-SCREEN-SAVER for idle time); xclip is the other X client of the clipboard tests.
-ensure_apt xvfb x11-xserver-utils libx11-6 libxext6 libxdamage1 libxfixes3 libxrandr2 libxtst6 xclip libxss1
+# XDamage, XFixes, XRandR, XTest, MIT-SCREEN-SAVER for idle time); xclip is the other X client of the clipboard tests;
+# libturbojpeg0 is the agent's JPEG codec for photo/video tiles.
+ensure_apt xvfb x11-xserver-utils libx11-6 libxext6 libxdamage1 libxfixes3 libxrandr2 libxtst6 xclip libxss1 libturbojpeg0
 # --- web console (src/Web) -------------------------------------------------------------------
 # Debian's Chromium drives the console's browser tests (tests/Console.Tests: Playwright with
 # /usr/bin/chromium; a downloaded browser is never used). build_console runs `npm ci` and the

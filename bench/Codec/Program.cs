@@ -1,64 +1,124 @@
+using System.Diagnostics;
 using System.IO.Compression;
 using GuruConnect.Agent.Streaming;
 using GuruConnect.Bench.Codec;
 
-// bench/Codec: per sequence and method, bytes per frame, encode time (µs, median and p99) and
-// allocations per frame, after the first (key)frame. "ours" is the agent's real path: compare with the
-// previous frame (no damage hints: the worst case), scroll search, SOLID / zstd RGBA runs / COPY_RECT.
-// The references encode the same changed tiles that ours found (their change detection is not timed):
-// raw BGRA, zlib (VNC's ZRLE class) and JPEG q80 (MeshCentral / Remotely send JPEG tiles).
-const int Frames = 61;
+// bench/Codec (docs/performance.md §1): per sequence and method, bytes per frame, encode CPU time on
+// one core (µs, median and p99) and allocations per frame, after the first (key)frame.
+//   --display :N   record the five sequences on that 1920×1080 Xvfb with real X clients (scripts/bench-codec.sh)
+//   (no option)    the same five workloads drawn in memory
+// "ours" is the agent's real path: compare with the previous frame (no damage hints: the worst case),
+// move search, SOLID / zstd RGBA runs / COPY_RECT. raw BGRA, zlib (VNC's ZRLE class) and JPEG q80
+// (MeshCentral / Remotely send JPEG tiles) encode the tiles that changed against the previous frame
+// (their change detection is not timed). ffmpeg x264 (ultrafast, zerolatency) and VP9 (realtime) get
+// the same raw frames over a pipe, one thread each; their figures are means over the run.
+string? display = null;
+for (var a = 0; a < args.Length - 1; a++)
+{
+    if (args[a] == "--display")
+        display = args[a + 1];
+}
+
+const int Width = Sequences.Width, Height = Sequences.Height, FrameBytes = Width * Height * 4;
+var scratch = Path.Combine(Path.GetTempPath(), $"guruconnect-bench-codec-{Environment.ProcessId}");
+var sequences = new List<(string Name, Func<int, byte[], bool> Draw, int Frames, string? File)>();
+if (display is not null)
+{
+    foreach (var (name, file) in await new XvfbRecorder(display, scratch).RecordAllAsync())
+    {
+        var stream = File.OpenRead(file);
+        sequences.Add((name, (i, frame) =>
+        {
+            stream.Position = (long)i * FrameBytes;
+            stream.ReadExactly(frame);
+            return true;
+        }, (int)(stream.Length / FrameBytes), file));
+    }
+}
+else
+{
+    foreach (var (name, draw) in Sequences.All())
+        sequences.Add((name, draw, 61, null));
+}
+
+var ffmpeg = File.Exists("/usr/bin/ffmpeg") ? "/usr/bin/ffmpeg" : null;
 var jpeg = TurboJpeg.TryCreate();
 var rows = new List<string[]>();
-var frame = new byte[Sequences.Width * Sequences.Height * 4];
+var frame = new byte[FrameBytes];
 // Pass 0 warms the JIT tiers and the pools (first-use allocations); pass 1 is measured.
 for (var pass = 0; pass < 2; pass++)
 {
     rows.Clear();
-    foreach (var (name, draw) in Sequences.All())
+    foreach (var (name, draw, frames, file) in sequences)
     {
         Array.Clear(frame);
-        using var display = new DisplayStream(1, Sequences.Width, Sequences.Height);
+        using var display1 = new DisplayStream(1, Width, Height);
         using var encoder = new TileEncoder();
+        using var lossyEncoder = new TileEncoder(GuruConnect.Agent.Platform.Linux.TurboJpegEncoder.TryOpen());
+        var view = new ViewerDisplay(display1) { KeyframePending = false };
         var tiles = new List<EncodedTile>(1024);
-        var stats = new Dictionary<string, Stat> { ["ours"] = new(), ["raw BGRA"] = new(), ["zlib"] = new(), ["JPEG q80"] = new() };
-        byte[] gather = new byte[Sequences.Width * 64 * 4];
+        var stats = new Dictionary<string, Stat> { ["ours"] = new(), ["ours, lossy allowed"] = new(), ["raw BGRA"] = new(), ["zlib"] = new(), ["JPEG q80"] = new() };
+        var gather = new byte[Width * 64 * 4];
         var zlibOut = new MemoryStream(16 * 1024 * 1024);
-        for (var i = 0; i < Frames; i++)
+        for (var i = 0; i < frames; i++)
         {
             draw(i, frame);
-            var captured = new CapturedFrame(frame, Sequences.Width, Sequences.Height, Sequences.Width * 4, default, damageKnown: false);
+            var captured = new CapturedFrame(frame, Width, Height, Width * 4, default, damageKnown: false);
             var allocated = GC.GetAllocatedBytesForCurrentThread();
             var started = CpuClock.Now();
-            var changed = display.Ingest(captured, detectScroll: true);
+            var changed = display1.Ingest(captured, detectScroll: true);
+            var ingested = CpuClock.Since(started);
             long bytes = 0;
             if (changed)
             {
                 tiles.Clear();
-                encoder.Encode(display, display.Changed, tiles);
+                encoder.Encode(display1, display1.Changed, tiles);
                 foreach (var tile in tiles)
                     bytes += tile.Data.Length + 12; // + the Tile message's fields
-                if (display.Move is not null)
+                if (display1.Move is not null)
                     bytes += 16;
             }
 
             var elapsed = CpuClock.Since(started);
             allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+
+            // The same capture for a viewer that allows lossy tiles (q80): photo/video tiles as JPEG,
+            // re-sent lossless once quiet, as StreamPump does; the capture's compare time is counted too.
+            var lossyStarted = CpuClock.Now();
+            view.RefineQuietTiles(StreamPump.RefineAfterQuietCaptures);
+            if (changed)
+                view.Dirty.UnionWith(display1.Changed);
+            long lossyBytes = 0;
+            if (!view.Dirty.IsEmpty && lossyEncoder.CanEncodeJpeg)
+            {
+                tiles.Clear();
+                lossyEncoder.Encode(display1, view.Dirty, tiles, 80, view.Lossy, view.Refine);
+                foreach (var tile in tiles)
+                    lossyBytes += tile.Data.Length + 12;
+                if (changed && display1.Move is not null)
+                    lossyBytes += 16;
+            }
+
+            view.Dirty.Clear();
+            view.Refine.Clear();
+            var lossyElapsed = ingested + CpuClock.Since(lossyStarted);
             if (i == 0)
                 continue;
             stats["ours"].Add(bytes, elapsed, allocated);
+            if (lossyEncoder.CanEncodeJpeg)
+                stats["ours, lossy allowed"].Add(lossyBytes, lossyElapsed, -1);
 
-            // The references, on the tiles that changed against the previous frame (no scroll help).
+            // The references, on the tiles that changed against the previous frame (no move help).
             long raw = 0, zlib = 0, jpg = 0;
             TimeSpan zlibTime = default, jpegTime = default;
             if (changed)
             {
-                foreach (var run in Runs(display.ChangedWithoutMove))
+                foreach (var run in Runs(display1.ChangedWithoutMove))
                 {
-                    raw += run.Width * run.Height * 4;
                     var length = run.Width * run.Height * 4;
+                    raw += length;
                     for (var y = 0; y < run.Height; y++)
-                        frame.AsSpan((((run.Y + y) * Sequences.Width) + run.X) * 4, run.Width * 4).CopyTo(gather.AsSpan(y * run.Width * 4));
+                        frame.AsSpan((((run.Y + y) * Width) + run.X) * 4, run.Width * 4).CopyTo(gather.AsSpan(y * run.Width * 4));
                     var t0 = CpuClock.Now();
                     zlibOut.SetLength(0);
                     using (var z = new ZLibStream(zlibOut, CompressionLevel.Fastest, leaveOpen: true))
@@ -86,18 +146,81 @@ for (var pass = 0; pass < 2; pass++)
                 continue;
             rows.Add([name, method, $"{stat.MeanBytes:N0}", method == "raw BGRA" ? "—" : $"{stat.Percentile(0.5):N0}", method == "raw BGRA" ? "—" : $"{stat.Percentile(0.99):N0}", stat.Allocations]);
         }
+
+        if (pass == 1 && ffmpeg is not null)
+        {
+            foreach (var (method, codec) in FfmpegCodecs())
+            {
+                var (bytes, cpu) = await FfmpegAsync(ffmpeg, codec, draw, frames);
+                rows.Add([name, method, $"{bytes:N0}", $"{cpu:N0} (mean)", "—", "—"]);
+            }
+        }
     }
 }
 
 jpeg?.Dispose();
-string[] header = ["sequence (1920×1080, 60 frames)", "method", "bytes/frame", "encode µs p50", "p99", "alloc B/frame"];
+string[] header = ["sequence (1920×1080)", "method", "bytes/frame", "encode µs p50 (CPU)", "p99", "alloc B/frame"];
 var widths = header.Select((h, c) => Math.Max(h.Length, rows.Max(r => r[c].Length))).ToArray();
 Console.WriteLine("| " + string.Join(" | ", header.Select((h, c) => h.PadRight(widths[c]))) + " |");
 Console.WriteLine("| " + string.Join(" | ", widths.Select(w => new string('-', w))) + " |");
 foreach (var row in rows)
     Console.WriteLine("| " + string.Join(" | ", row.Select((v, c) => c >= 2 ? v.PadLeft(widths[c]) : v.PadRight(widths[c]))) + " |");
 Console.WriteLine();
-Console.WriteLine($"ffmpeg x264 / VP9: {(File.Exists("/usr/bin/ffmpeg") ? "installed but not wired in yet" : "not installed (apt ffmpeg): not measured")}. {Environment.ProcessorCount} cores, .NET {Environment.Version}.");
+Console.WriteLine($"frames: {(display is null ? "drawn in memory (61 per sequence)" : $"recorded on Xvfb {display} ({XvfbRecorder.Frames} per sequence)")}; " +
+    $"ffmpeg: {(ffmpeg is null ? "not installed (apt ffmpeg): not measured" : "x264 / VP9 one thread each, mean over the run")}; {Environment.ProcessorCount} cores, .NET {Environment.Version}.");
+if (Directory.Exists(scratch))
+    Directory.Delete(scratch, recursive: true);
+
+static IEnumerable<(string Method, string[] Codec)> FfmpegCodecs()
+{
+    yield return ("x264 ultrafast", ["-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p", "-f", "h264"]);
+    yield return ("VP9 realtime", ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-lag-in-frames", "0", "-row-mt", "0", "-b:v", "0", "-crf", "32", "-pix_fmt", "yuv420p", "-f", "ivf"]);
+}
+
+// Bytes and CPU per frame after the first: the run of all frames minus a run of the first frame alone.
+static async Task<(double Bytes, double Micros)> FfmpegAsync(string ffmpeg, string[] codec, Func<int, byte[], bool> draw, int frames)
+{
+    var (allBytes, allCpu) = await RunAsync(frames);
+    var (oneBytes, oneCpu) = await RunAsync(1);
+    return ((allBytes - oneBytes) / (double)(frames - 1), (allCpu - oneCpu).TotalMicroseconds / (frames - 1));
+
+    async Task<(long Bytes, TimeSpan Cpu)> RunAsync(int count)
+    {
+        var info = new ProcessStartInfo(ffmpeg) { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in (string[])["-hide_banner", "-nostats", "-benchmark", "-f", "rawvideo", "-pix_fmt", "bgr0", "-s", "1920x1080", "-r", "30", "-i", "-", "-threads", "1", .. codec, "-"])
+            info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var output = Task.Run(() =>
+        {
+            var buffer = new byte[1 << 16];
+            long total = 0;
+            int read;
+            while ((read = process.StandardOutput.BaseStream.Read(buffer)) > 0)
+                total += read;
+            return total;
+        });
+        var errors = process.StandardError.ReadToEndAsync();
+        var pixels = new byte[Sequences.Width * Sequences.Height * 4];
+        for (var i = 0; i < count; i++)
+        {
+            draw(i, pixels);
+            process.StandardInput.BaseStream.Write(pixels);
+        }
+
+        process.StandardInput.Close();
+        var bytes = await output;
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"ffmpeg failed: {await errors}");
+        // -benchmark reports the CPU ffmpeg used (the process is gone, so its own counters are too).
+        var report = System.Text.RegularExpressions.Regex.Match(await errors, @"utime=([0-9.]+)s stime=([0-9.]+)s");
+        if (!report.Success)
+            throw new InvalidOperationException("ffmpeg -benchmark printed no CPU times");
+        var seconds = double.Parse(report.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) +
+            double.Parse(report.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        return (bytes, TimeSpan.FromSeconds(seconds));
+    }
+}
 
 static IEnumerable<PixelRect> Runs(TileMap map)
 {

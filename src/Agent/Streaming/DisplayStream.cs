@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 
 namespace GuruConnect.Agent.Streaming;
 
@@ -14,6 +15,9 @@ internal sealed class DisplayStream : IDisposable
 
     private readonly MoveDetector mover = new();
     private readonly TileMap candidates;
+    private readonly uint[] history;
+    private readonly long[] classifiedAt;
+    private readonly bool[] lossy;
     private byte[] reference = [];
 
     public DisplayStream(uint id, int width, int height)
@@ -25,6 +29,9 @@ internal sealed class DisplayStream : IDisposable
         Changed = new TileMap(width, height);
         ChangedWithoutMove = new TileMap(width, height);
         candidates = new TileMap(width, height);
+        history = new uint[Changed.Columns * Changed.Rows];
+        classifiedAt = new long[history.Length];
+        lossy = new bool[history.Length];
         reference = ArrayPool<byte>.Shared.Rent(Stride * height);
     }
 
@@ -59,6 +66,44 @@ internal sealed class DisplayStream : IDisposable
     /// brings the reference up to date. Returns whether anything changed.
     /// </summary>
     public bool Ingest(CapturedFrame frame, bool detectScroll)
+    {
+        var changed = IngestCore(frame, detectScroll);
+        // One bit per capture and tile, newest lowest: how often it changes (video) and how long it has
+        // been quiet. A capture with a move (a scroll, a drag) counts as quiet: the rows it uncovers
+        // change every capture while it lasts, and they are text, not video.
+        var moved = Move is not null;
+        for (var row = 0; row < Changed.Rows; row++)
+        {
+            for (var column = 0; column < Changed.Columns; column++)
+            {
+                ref var bits = ref history[(row * Changed.Columns) + column];
+                bits = (bits << 1) | (Changed[column, row] && !moved ? 1u : 0u);
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>Captures since the tile last changed, up to 32.</summary>
+    public int QuietCaptures(int column, int row) => BitOperations.TrailingZeroCount(history[(row * Changed.Columns) + column]);
+
+    /// <summary>
+    /// Whether the tile, as it stands now, may be sent as JPEG to a viewer that allows lossy tiles
+    /// (<see cref="TileClassifier"/>); classified at most once per capture generation.
+    /// </summary>
+    public bool MayGoLossy(int column, int row)
+    {
+        var i = (row * Changed.Columns) + column;
+        if (classifiedAt[i] != Generation)
+        {
+            classifiedAt[i] = Generation;
+            lossy[i] = TileClassifier.MayGoLossy(Pixels, Stride, Changed.TileRect(column, row), history[i]);
+        }
+
+        return lossy[i];
+    }
+
+    private bool IngestCore(CapturedFrame frame, bool detectScroll)
     {
         if (!SameSize(frame))
             throw new ArgumentException("the frame is not this display's size", nameof(frame));

@@ -117,7 +117,7 @@ internal sealed class ScreenSession(IEnvelopeSender sender, IStreamingPlatform p
             if (clipboard is not null)
                 clipboard.Changed += OnLocalClipboard;
             cursor = platform.OpenCursor() is { } pointer ? new CursorTracker(pointer, time) : null;
-            pump = new StreamPump(screen!, time);
+            pump = new StreamPump(screen!, time, platform.OpenJpegEncoder());
             loopStop = new CancellationTokenSource();
             loop = Task.Run(() => RunAsync(loopStop.Token), CancellationToken.None);
             StreamingLog.Started(log, screen!.GetDisplays().Count);

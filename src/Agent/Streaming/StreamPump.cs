@@ -10,9 +10,12 @@ namespace GuruConnect.Agent.Streaming;
 /// when it has fewer than <see cref="MaxInFlight"/> frames unacknowledged and its frame interval has
 /// passed; otherwise its changes accumulate and it is skipped (docs/agent.md "Session loop").
 /// </summary>
-internal sealed class StreamPump(IScreenSource source, TimeProvider time) : IDisposable
+internal sealed class StreamPump(IScreenSource source, TimeProvider time, IJpegEncoder? jpeg = null) : IDisposable
 {
     public const int MaxInFlight = 3;
+
+    /// <summary>A tile sent as JPEG is re-sent lossless after this many captures without a change (~0.5 s at 30 fps).</summary>
+    public const int RefineAfterQuietCaptures = 15;
 
     private readonly Dictionary<string, ViewerStream> viewers = new(StringComparer.Ordinal);
     private readonly Dictionary<uint, DisplayEntry> displays = [];
@@ -126,6 +129,7 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time) : IDis
         {
             foreach (var view in viewer.Displays)
             {
+                view.RefineQuietTiles(RefineAfterQuietCaptures);
                 if (view.HasWork && view.Display.HasReference)
                     output.Add(BuildFrame(viewer, view));
             }
@@ -141,6 +145,7 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time) : IDis
             entry.Dispose();
         displays.Clear();
         viewers.Clear();
+        jpeg?.Dispose();
     }
 
     private void Capture(DisplayEntry entry)
@@ -209,7 +214,8 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time) : IDis
         }
 
         tiles.Clear();
-        displays[display.Id].Encoder.Encode(display, view.Dirty, tiles);
+        displays[display.Id].Encoder.Encode(display, view.Dirty, tiles, viewer.PreferLossless ? 0 : viewer.Quality, view.Lossy, view.Refine);
+        view.Refine.Clear();
         foreach (var tile in tiles)
         {
             frame.Tiles.Add(new Tile
@@ -235,7 +241,7 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time) : IDis
         {
             if (!displays.TryGetValue(info.Id, out var entry))
             {
-                entry = new DisplayEntry(info);
+                entry = new DisplayEntry(info, jpeg);
                 displays.Add(info.Id, entry);
             }
 
@@ -257,13 +263,13 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time) : IDis
         }
     }
 
-    private sealed class DisplayEntry(DisplayInfo info) : IDisposable
+    private sealed class DisplayEntry(DisplayInfo info, IJpegEncoder? jpeg) : IDisposable
     {
         public DisplayInfo Info { get; } = info;
 
         public DisplayStream Stream { get; private set; } = new(info.Id, (int)info.Width, (int)info.Height);
 
-        public TileEncoder Encoder { get; private set; } = new();
+        public TileEncoder Encoder { get; private set; } = new(jpeg);
 
         public long CapturedAt { get; set; }
 
@@ -271,7 +277,7 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time) : IDis
         {
             Dispose();
             Stream = new DisplayStream(Info.Id, width, height);
-            Encoder = new TileEncoder();
+            Encoder = new TileEncoder(jpeg);
         }
 
         public void Dispose()

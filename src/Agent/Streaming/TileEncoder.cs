@@ -10,29 +10,39 @@ namespace GuruConnect.Agent.Streaming;
 /// adjacent dirty tiles in a tile row becomes one ZSTD_RGBA rectangle (zstd level 1: a typing tile
 /// ~1.3 KB in ~0.05 ms; longer runs compress better than single tiles). Output goes to a pooled arena
 /// that lives for one capture generation, and a run already encoded in this generation (another
-/// viewer with the same dirty tiles) is reused, not compressed twice. No allocation in steady state.
+/// viewer with the same dirty tiles) is reused, not compressed twice. For viewers that allow lossy
+/// tiles, runs of photo/video tiles go through <see cref="IJpegEncoder"/> instead (the pump owns it).
+/// No allocation in steady state.
 /// </summary>
-internal sealed class TileEncoder : IDisposable
+internal sealed class TileEncoder(IJpegEncoder? jpeg = null) : IDisposable
 {
     public const int ZstdLevel = 1;
 
     private readonly Compressor zstd = new(ZstdLevel);
-    private readonly List<EncodedTile> cache = new(1024);
+    private readonly List<(EncodedTile Tile, int Quality)> cache = new(1024);
     private readonly List<byte[]> retired = [];
     private byte[] scratch = [];
     private byte[] arena = [];
     private int used;
     private long generation = -1;
 
+    public bool CanEncodeJpeg => jpeg is not null;
+
     /// <summary>
     /// Appends to <paramref name="output"/> the tiles covering <paramref name="dirty"/> on
-    /// <paramref name="display"/> as it stands now.
+    /// <paramref name="display"/> as it stands now. With <paramref name="jpegQuality"/> above 0 (a viewer
+    /// that allows lossy tiles) photo and video tiles (<see cref="DisplayStream.MayGoLossy"/>) become JPEG
+    /// runs at that quality, except those in <paramref name="refine"/>; <paramref name="lossySent"/> then
+    /// records which tiles went lossy.
     /// </summary>
-    public void Encode(DisplayStream display, TileMap dirty, List<EncodedTile> output)
+    public void Encode(DisplayStream display, TileMap dirty, List<EncodedTile> output, int jpegQuality = 0, TileMap? lossySent = null, TileMap? refine = null)
     {
         if (generation != display.Generation)
             BeginGeneration(display);
         var pixels = display.Pixels;
+        var lossyAllowed = jpeg is not null && jpegQuality > 0;
+        bool Lossy(int column, int row) => lossyAllowed && refine?[column, row] != true && display.MayGoLossy(column, row);
+
         for (var row = 0; row < dirty.Rows; row++)
         {
             var column = 0;
@@ -46,16 +56,29 @@ internal sealed class TileEncoder : IDisposable
 
                 if (TrySolid(display, dirty.TileRect(column, row), output))
                 {
+                    lossySent?.Unset(column, row);
                     column++;
                     continue;
                 }
 
+                var lossy = Lossy(column, row);
                 var end = column + 1;
-                while (end < dirty.Columns && dirty[end, row] && !IsSolid(pixels, display.Stride, dirty.TileRect(end, row), out _))
+                while (end < dirty.Columns && dirty[end, row] && !IsSolid(pixels, display.Stride, dirty.TileRect(end, row), out _) && Lossy(end, row) == lossy)
                     end++;
                 var first = dirty.TileRect(column, row);
                 var last = dirty.TileRect(end - 1, row);
-                output.Add(EncodeRun(pixels, display.Stride, new PixelRect(first.X, first.Y, last.Right - first.X, first.Height)));
+                var rect = new PixelRect(first.X, first.Y, last.Right - first.X, first.Height);
+                var tile = lossy ? EncodeJpeg(pixels, display.Stride, rect, jpegQuality) : null;
+                lossy = tile is not null;
+                output.Add(tile ?? EncodeRun(pixels, display.Stride, rect));
+                for (var c = column; c < end; c++)
+                {
+                    if (lossy)
+                        lossySent?.Set(c, row);
+                    else
+                        lossySent?.Unset(c, row);
+                }
+
                 column = end;
             }
         }
@@ -113,11 +136,31 @@ internal sealed class TileEncoder : IDisposable
         return true;
     }
 
+    private EncodedTile? EncodeJpeg(ReadOnlySpan<byte> pixels, int stride, PixelRect rect, int quality)
+    {
+        foreach (var (done, q) in cache)
+        {
+            if (q == quality && done.Encoding == TileEncoding.Jpeg && done.X == rect.X && done.Y == rect.Y && done.Width == rect.Width && done.Height == rect.Height)
+                return done;
+        }
+
+        // Room for the worst case of a 4:2:0 JPEG (libjpeg-turbo's TJBUFSIZE), padded to whole MCUs.
+        var bound = (((rect.Width + 15) & ~15) * ((rect.Height + 15) & ~15) * 6) + 2048;
+        var at = Reserve(bound);
+        var length = jpeg!.Encode(pixels[((rect.Y * stride) + (rect.X * 4))..], rect.Width, rect.Height, stride, quality, arena.AsSpan(at, bound));
+        if (length <= 0)
+            return null; // the codec failed: the caller sends the run lossless
+        used += length;
+        var tile = new EncodedTile(rect.X, rect.Y, rect.Width, rect.Height, TileEncoding.Jpeg, arena.AsMemory(at, length));
+        cache.Add((tile, quality));
+        return tile;
+    }
+
     private EncodedTile EncodeRun(ReadOnlySpan<byte> pixels, int stride, PixelRect rect)
     {
-        foreach (var done in cache)
+        foreach (var (done, _) in cache)
         {
-            if (done.X == rect.X && done.Y == rect.Y && done.Width == rect.Width && done.Height == rect.Height)
+            if (done.Encoding == TileEncoding.ZstdRgba && done.X == rect.X && done.Y == rect.Y && done.Width == rect.Width && done.Height == rect.Height)
                 return done;
         }
 
@@ -129,7 +172,7 @@ internal sealed class TileEncoder : IDisposable
         var length = zstd.Wrap(raw, arena.AsSpan(at));
         used += length;
         var tile = new EncodedTile(rect.X, rect.Y, rect.Width, rect.Height, TileEncoding.ZstdRgba, arena.AsMemory(at, length));
-        cache.Add(tile);
+        cache.Add((tile, 0));
         return tile;
     }
 

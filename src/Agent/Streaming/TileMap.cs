@@ -40,6 +40,16 @@ internal sealed class TileMap
         }
     }
 
+    public void Unset(int column, int row)
+    {
+        ref var flag = ref flags[(row * Columns) + column];
+        if (flag)
+        {
+            flag = false;
+            Count--;
+        }
+    }
+
     public void Clear()
     {
         if (Count == 0)
@@ -65,6 +75,24 @@ internal sealed class TileMap
             for (var column = r.X / TileSize; column <= (r.Right - 1) / TileSize; column++)
                 Set(column, row);
         }
+    }
+
+    /// <summary>Whether any set tile touches <paramref name="rect"/>.</summary>
+    public bool Intersects(PixelRect rect)
+    {
+        var r = rect.ClipTo(Width, Height);
+        if (r.IsEmpty || Count == 0)
+            return false;
+        for (var row = r.Y / TileSize; row <= (r.Bottom - 1) / TileSize; row++)
+        {
+            for (var column = r.X / TileSize; column <= (r.Right - 1) / TileSize; column++)
+            {
+                if (flags[(row * Columns) + column])
+                    return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Clears every tile that lies wholly inside <paramref name="rect"/>.</summary>

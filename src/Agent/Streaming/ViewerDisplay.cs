@@ -16,7 +16,34 @@ internal sealed class ViewerDisplay(DisplayStream display)
 
     public bool KeyframePending { get; set; } = true;
 
+    /// <summary>Tiles this viewer last got as JPEG: re-sent lossless once they stop changing.</summary>
+    public TileMap Lossy { get; } = new(display.Width, display.Height);
+
+    /// <summary>Tiles to send lossless in the next frame whatever they show: the refinement of <see cref="Lossy"/>.</summary>
+    public TileMap Refine { get; } = new(display.Width, display.Height);
+
     public bool HasWork => KeyframePending || PendingMove is not null || !Dirty.IsEmpty;
+
+    /// <summary>
+    /// Marks for a lossless re-send every lossy tile that has not changed for <paramref name="quietCaptures"/>
+    /// captures, so nothing stays blurry once it holds still.
+    /// </summary>
+    public void RefineQuietTiles(int quietCaptures)
+    {
+        if (Lossy.IsEmpty)
+            return;
+        for (var row = 0; row < Lossy.Rows; row++)
+        {
+            for (var column = 0; column < Lossy.Columns; column++)
+            {
+                if (!Lossy[column, row] || Display.QuietCaptures(column, row) < quietCaptures)
+                    continue;
+                Lossy.Unset(column, row);
+                Refine.Set(column, row);
+                Dirty.Set(column, row);
+            }
+        }
+    }
 
     /// <summary>Folds the display's latest capture into what this viewer lacks.</summary>
     public void Absorb()
@@ -27,6 +54,8 @@ internal sealed class ViewerDisplay(DisplayStream display)
         {
             // Up to date before the scroll: the viewer's canvas is the reference the move was found on.
             PendingMove = move;
+            if (Lossy.Intersects(new PixelRect(move.SourceX, move.SourceY, move.Width, move.Height)))
+                Lossy.SetRect(move.Destination); // blurry pixels moved with it: refine where they went
             Dirty.CopyFrom(Display.Changed);
             return;
         }

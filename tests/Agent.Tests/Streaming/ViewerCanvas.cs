@@ -84,6 +84,12 @@ internal sealed class ViewerCanvas
                 for (var row = 0; row < h; row++)
                     raw.AsSpan(row * w * 4, w * 4).CopyTo(rgba.AsSpan((((y + row) * width) + x) * 4));
                 break;
+            case TileEncoding.Jpeg:
+                // Lossy: the pixels are not what the screen shows. Paint the rectangle a colour no test
+                // screen uses, so a canvas matches the screen again only after the lossless refinement.
+                for (var row = 0; row < h; row++)
+                    rgba.AsSpan((((y + row) * width) + x) * 4, w * 4).Fill(7);
+                break;
             case TileEncoding.CopyRect:
                 int sx = (int)tile.SrcX, sy = (int)tile.SrcY;
                 var rows = Enumerable.Range(0, h);

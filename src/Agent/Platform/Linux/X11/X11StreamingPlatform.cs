@@ -45,7 +45,7 @@ internal sealed class X11StreamingPlatform(string? display = null, IGraphicalSes
         }
     }
 
-    public IJpegEncoder? OpenJpegEncoder() => null;
+    public IJpegEncoder? OpenJpegEncoder() => TurboJpegEncoder.TryOpen();
 
     private string Locate()
     {
