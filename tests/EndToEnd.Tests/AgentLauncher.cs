@@ -34,14 +34,43 @@ internal sealed record AgentLauncher(string FileName, string? Program, Func<stri
             Assert.Skip(reason);
         }
 
+        var prefix = Path.Combine(root, "artifacts", "wineprefix");
+        ResetWineServer(wine, prefix);
         return new AgentLauncher(wine, exe, path => "Z:" + path.Replace('/', '\\'), new Dictionary<string, string>
         {
-            ["WINEPREFIX"] = Path.Combine(root, "artifacts", "wineprefix"),
+            ["WINEPREFIX"] = prefix,
             ["WINEDEBUG"] = "-all",
         })
         {
             CommandTimeout = TimeSpan.FromSeconds(180),
         };
+    }
+
+    /// <summary>
+    /// Stops the prefix's wineserver (and the explorer.exe desktop it holds) left by an earlier test.
+    /// Wine sizes the desktop from the X display of the process that started the wineserver; a test
+    /// that runs its agent on its own Xvfb would otherwise inherit a headless 1024×768 desktop from a
+    /// test before it. The wine tests share one xUnit collection (SharedWinePrefix) so this never kills a
+    /// neighbour's agent.
+    /// </summary>
+    public static void ResetWineServer(string wine, string prefix)
+    {
+        var server = Path.Combine(Path.GetDirectoryName(wine)!, "wineserver");
+        if (!File.Exists(server))
+        {
+            return;
+        }
+
+        foreach (var argument in new[] { "-k", "-w" })
+        {
+            var info = new System.Diagnostics.ProcessStartInfo(server, argument) { UseShellExecute = false };
+            info.Environment["WINEPREFIX"] = prefix;
+            using var process = System.Diagnostics.Process.Start(info)!;
+            if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
+            {
+                process.Kill();
+            }
+        }
     }
 
     private static string RepositoryRoot()

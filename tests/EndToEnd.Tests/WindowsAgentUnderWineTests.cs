@@ -7,6 +7,7 @@ namespace GuruConnect.EndToEnd.Tests;
 /// enrolls (WMI, registry MachineGuid, DPAPI machine scope as wine provides them), connects to the
 /// relay and reports inventory. Service control, SendInput and DXGI are not exercised here.
 /// </summary>
+[Collection(SharedWinePrefix.Name)]
 public sealed class WindowsAgentUnderWineTests
 {
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]

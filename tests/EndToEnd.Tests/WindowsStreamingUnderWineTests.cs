@@ -15,6 +15,7 @@ namespace GuruConnect.EndToEnd.Tests;
 /// pipe protocol — with the agent's own session instead of WTS and CreateProcessAsUser (docs/agent.md
 /// "Session worker" lists what this does not run). One database per mode: the server is not under test.
 /// </summary>
+[Collection(SharedWinePrefix.Name)]
 public sealed partial class WindowsStreamingUnderWineTests
 {
     private const int Width = 640;
