@@ -45,6 +45,7 @@ dotnet publish src/Agent -c Release -r win-x64 --self-contained -o artifacts/pub
 # single-file agents the server hands out are published once and again only when their sources change.
 ensure_apt wixl msitools osslsigncode lintian
 "$ROOT/packaging/prepare-downloads.sh" "$ROOT/artifacts/test-downloads"
+"$ROOT/scripts/prepare-test-updater.sh"
 # --- end installers -----------------------------------------------------------------------------------------
 wine=$(command -v /usr/lib/wine/wine64 /usr/bin/wine64 2>/dev/null | head -n1 || true)
 if [ -n "$wine" ] && [ ! -f artifacts/wineprefix/system.reg ]; then

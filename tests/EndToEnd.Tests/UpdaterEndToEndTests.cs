@@ -175,8 +175,9 @@ public sealed class UpdaterEndToEndTests
 }
 
 /// <summary>
-/// The linux-x64 single-file agent built with a test release key (artifacts/test-updater), published once
-/// and again only when the agent's sources change — as packaging/prepare-downloads.sh does for downloads.
+/// The linux-x64 single-file agent built with a test release key (artifacts/test-updater):
+/// scripts/prepare-test-updater.sh publishes it before the suite runs and again only when the agent's
+/// sources change, so here it is normally one <c>find</c>.
 /// </summary>
 internal sealed record UpdaterBuild(string Agent, string ReleaseKey)
 {
@@ -186,45 +187,18 @@ internal sealed record UpdaterBuild(string Agent, string ReleaseKey)
     {
         var root = Downloads.RepositoryRoot();
         var folder = Path.Combine(root, "artifacts", "test-updater");
-        var key = Path.Combine(folder, "release-key.pem");
-        var agent = Path.Combine(folder, "publish", "guruconnect-agent");
         await Publishing.WaitAsync(TestContext.Current.CancellationToken);
         try
         {
-            Directory.CreateDirectory(folder);
-            if (!File.Exists(key))
-            {
-                await Tools.RunAsync("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key);
-                File.Delete(agent);
-            }
-
-            if (!File.Exists(agent) || IsStale(root, File.GetLastWriteTimeUtc(agent)))
-            {
-                using var ecdsa = ECDsa.Create();
-                ecdsa.ImportFromPem(File.ReadAllText(key));
-                var publicKey = Convert.ToBase64String(ecdsa.ExportSubjectPublicKeyInfo());
-                await Tools.RunAsync("dotnet", "publish", Path.Combine(root, "src", "Agent"), "-c", "Release", "-r", "linux-x64", "--self-contained",
-                    "-nologo", "-clp:ErrorsOnly", "-p:PublishSingleFile=true", "-p:IncludeNativeLibrariesForSelfExtract=true", "-p:DebugType=none",
-                    $"-p:GuruConnectReleasePublicKey={publicKey}",
-                    // Its own obj/ and bin/: the suite's other tests run the normal build's outputs meanwhile.
-                    $"-p:ArtifactsPath={Path.Combine(folder, "build")}",
-                    "-o", Path.GetDirectoryName(agent)!);
-            }
+            await Tools.RunAsync("bash", Path.Combine(root, "scripts", "prepare-test-updater.sh"));
         }
         finally
         {
             Publishing.Release();
         }
 
-        return new UpdaterBuild(agent, key);
+        return new UpdaterBuild(Path.Combine(folder, "publish", "guruconnect-agent"), Path.Combine(folder, "release-key.pem"));
     }
-
-    private static bool IsStale(string root, DateTime built) =>
-        new[] { "src/Agent", "src/Protocol", "proto" }
-            .SelectMany(d => Directory.EnumerateFiles(Path.Combine(root, d), "*", SearchOption.AllDirectories))
-            .Append(Path.Combine(root, "Directory.Build.props"))
-            .Append(Path.Combine(root, "Directory.Packages.props"))
-            .Any(f => File.GetLastWriteTimeUtc(f) > built);
 }
 
 /// <summary>The installed agent started directly, as a service manager starts it.</summary>
