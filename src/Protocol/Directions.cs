@@ -54,12 +54,13 @@ public static class Directions
         (Of(payload) & (MessageDirection.ViewerToAgent | MessageDirection.ViewerToServer)) != 0;
 
     /// <summary>
-    /// Input a viewer injects on the remote machine (<c>MouseInput</c>, <c>KeyInput</c>): at most
+    /// Input a viewer injects on the remote machine (<c>MouseInput</c>, <c>KeyInput</c>, and
+    /// <c>ClipboardText</c>, which a paste on the machine turns into typed text): at most
     /// <see cref="ProtocolLimits.MaxViewerInputPerSecond"/> per viewer, and only from the viewer
-    /// holding input control.
+    /// holding input control (docs/protocol.md "Input control").
     /// </summary>
     public static bool IsViewerInput(Envelope.PayloadOneofCase payload) =>
-        payload is Case.MouseInput or Case.KeyInput;
+        payload is Case.MouseInput or Case.KeyInput or Case.ClipboardText;
 
     /// <summary>Only the server originates it; a peer sending it is dropped.</summary>
     public static bool IsServerOnly(Envelope.PayloadOneofCase payload)

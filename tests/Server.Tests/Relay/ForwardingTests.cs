@@ -141,6 +141,13 @@ public sealed class ForwardingTests
         await Eventually.TrueAsync(() => server.RelayMetrics().DroppedCount(GuruConnect.Server.Relay.DropReason.NotController) == 1,
             "the other viewer's input is dropped");
 
+        // Setting the machine's clipboard is typing by another route: only the controller may.
+        await second.SendAsync(new Envelope { ClipboardText = new ClipboardText { Text = "from the watcher" } });
+        await first.SendAsync(new Envelope { ClipboardText = new ClipboardText { Text = "from the controller" } });
+        (await agent.ReceiveAsync(Case.ClipboardText)).ClipboardText.Text.ShouldBe("from the controller");
+        await Eventually.TrueAsync(() => server.RelayMetrics().DroppedCount(GuruConnect.Server.Relay.DropReason.NotController) == 2,
+            "the other viewer's clipboard is dropped");
+
         await second.SendAsync(new Envelope { InputControlRequest = new InputControlRequest() });
         (await second.ReceiveAsync(Case.InputControlState)).InputControlState.YouHaveControl.ShouldBeTrue();
         (await first.ReceiveAsync(Case.InputControlState)).InputControlState.YouHaveControl.ShouldBeFalse();
