@@ -10,6 +10,7 @@ namespace GuruConnect.EndToEnd.Tests;
 /// installer gives an enrolled, connected machine and is safe to run twice, and the support download is
 /// the same bytes and starts a support session from its own name.
 /// </summary>
+[Collection(SharedWinePrefix.Name)]
 public sealed class InstallersTests
 {
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
@@ -65,7 +66,9 @@ public sealed class InstallersTests
         service.ShouldMatch(@"GuruConnectAgent\tGuruConnect Agent\t16\t2\t"); // own process, auto start
         (await Tools.RunAsync("msiinfo", "export", msi, "ServiceControl")).ShouldContain("GuruConnectAgent");
         (await Tools.RunAsync("msiinfo", "export", msi, "Upgrade")).ShouldContain("6B7D6C2E-3C55-4B7A-9E1F-2D8A1B0C4E11");
-        (await Tools.RunAsync("msiinfo", "export", msi, "CustomAction")).ShouldContain("failure GuruConnectAgent");
+        var actions = await Tools.RunAsync("msiinfo", "export", msi, "CustomAction");
+        actions.ShouldContain("failure GuruConnectAgent reset= 86400");
+        actions.ShouldContain("failureflag GuruConnectAgent 1"); // the updater's exit 15 restarts the service
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
@@ -96,6 +99,7 @@ public sealed class InstallersTests
         using var machine = new FakeMachine();
         File.Copy(config, machine.ConfigPath, overwrite: true);
         var root = Downloads.RepositoryRoot();
+        AgentLauncher.ResetWineServer(wine, Path.Combine(root, "artifacts", "wineprefix"));
         await using var agent = new AgentProcess(machine)
         {
             Launcher = new AgentLauncher(wine, exe, path => "Z:" + path.Replace('/', '\\'), new Dictionary<string, string>
