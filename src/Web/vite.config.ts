@@ -13,6 +13,9 @@ export default defineConfig({
     proxy: {
       "/api": server,
       "/openapi": server,
+      // The end user's /support page (and /support.js) and the downloads are the server's, not the console's.
+      "/support": server,
+      "/download": server,
       "/ws": { target: server.replace(/^http/, "ws"), ws: true },
     },
   },

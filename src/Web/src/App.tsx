@@ -40,7 +40,8 @@ export const router = createBrowserRouter([
           { path: "/machines/:id", element: <MachineDetailPage /> },
           { path: "/sites", element: <SitesPage /> },
           { path: "/sessions", element: <SessionsPage /> },
-          { path: "/support", element: <CodesPage /> },
+          // Not /support: that is the end user's public page, served by the server (docs/installers.md "Downloads").
+          { path: "/codes", element: <CodesPage /> },
           { path: "/users", element: <UsersPage /> },
           { path: "/audit", element: <AuditPage /> },
           { path: "/tokens", element: <TokensPage /> },

@@ -30,7 +30,7 @@ export function Layout() {
           <NavLink to="/machines">Machines</NavLink>
           <NavLink to="/sites">Sites</NavLink>
           <NavLink to="/sessions">Sessions</NavLink>
-          <NavLink to="/support">Support codes</NavLink>
+          <NavLink to="/codes">Support codes</NavLink>
           {admin && <NavLink to="/users">Users</NavLink>}
           {admin && <NavLink to="/audit">Audit log</NavLink>}
           <NavLink to="/tokens">API tokens</NavLink>

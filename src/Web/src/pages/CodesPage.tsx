@@ -2,7 +2,9 @@ import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { unwrap, type Schemas } from "../api/client";
 import { api } from "../session";
+import { useMachineNames } from "../api/machineNames";
 import { ProblemView } from "../components/ProblemView";
+import { AgentStatus, ConnectButton } from "../components/SessionCells";
 import { EmptyState } from "../components/EmptyState";
 import { CopyButton } from "../components/CopyButton";
 import { dateTime, since } from "../format";
@@ -29,16 +31,7 @@ export default function CodesPage() {
     },
   });
   const support = (sessions.data ?? []).filter((s) => s.kind === "support");
-  // Sessions name their machine by id; one page of the machines list names them (the API has no batch lookup).
-  const names = useQuery({
-    queryKey: ["machine-names"],
-    staleTime: 30_000,
-    queryFn: ({ signal }) => unwrap(api.client.GET("/api/machines", { params: { query: { pageSize: 500 } }, signal })),
-  });
-  const nameOf = (id: string) => {
-    const m = names.data?.items.find((x) => x.id === id);
-    return m ? m.displayName || m.hostname : id.slice(0, 8);
-  };
+  const nameOf = useMachineNames();
 
   return (
     <div className="page">
@@ -77,10 +70,10 @@ export default function CodesPage() {
               <tr key={s.id} data-testid="support-session">
                 <td className="mono">{s.supportCode ?? "—"}</td>
                 <td>{nameOf(s.machineId)}</td>
-                <td>{s.agentOnline ? <span className="status"><span className="dot online" /> online</span> : <span className="status"><span className="dot" /> offline</span>}</td>
+                <td><AgentStatus online={s.agentOnline} /></td>
                 <td>{since(s.startedAt)} ago</td>
                 <td>{s.viewers.map((v) => v.username).join(", ") || "—"}</td>
-                <td><button type="button" className="primary small" disabled={!s.agentOnline} onClick={() => window.open(`/connect/${s.id}`, `gc-${s.id}`)}>Connect</button></td>
+                <td><ConnectButton sessionId={s.id} online={s.agentOnline} /></td>
               </tr>
             ))}
           </tbody>

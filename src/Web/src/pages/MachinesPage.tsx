@@ -174,7 +174,7 @@ export function MachinesPage() {
           ) : (
             <EmptyState title="No machines yet.">
               Create a site on the <Link to="/sites">Sites</Link> page, issue its enrollment key and run its installer on a machine;
-              it appears here when it enrolls. For a one-off session, create a <Link to="/support">support code</Link>.
+              it appears here when it enrolls. For a one-off session, create a <Link to="/codes">support code</Link>.
             </EmptyState>
           )
         ) : (

@@ -1,13 +1,14 @@
 import { useState } from "react";
 import { Link } from "react-router";
 import { Modal } from "../components/Modal";
-import { dateTime } from "../format";
+import { dateTime, since } from "../format";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { unwrap } from "../api/client";
 import { api, useSession } from "../session";
+import { useMachineNames } from "../api/machineNames";
 import { ProblemView } from "../components/ProblemView";
+import { AgentStatus, ConnectButton } from "../components/SessionCells";
 import { EmptyState } from "../components/EmptyState";
-import { since } from "../format";
 
 export default function SessionsPage() {
   const session = useSession();
@@ -20,16 +21,7 @@ export default function SessionsPage() {
   });
   const list = sessions.data ?? [];
   const [historyOf, setHistoryOf] = useState<string | null>(null);
-  // Sessions name their machine by id; one page of the machines list names them (the API has no batch lookup).
-  const names = useQuery({
-    queryKey: ["machine-names"],
-    staleTime: 30_000,
-    queryFn: ({ signal }) => unwrap(api.client.GET("/api/machines", { params: { query: { pageSize: 500 } }, signal })),
-  });
-  const nameOf = (id: string) => {
-    const m = names.data?.items.find((x) => x.id === id);
-    return m ? m.displayName || m.hostname : id.slice(0, 8);
-  };
+  const nameOf = useMachineNames();
   return (
     <div className="page">
       <h1>Sessions</h1>
@@ -45,11 +37,11 @@ export default function SessionsPage() {
               <tr key={s.id}>
                 <td>{s.kind}{s.supportCode ? <span className="muted"> · {s.supportCode}</span> : null}</td>
                 <td><Link to={`/machines/${s.machineId}`}>{nameOf(s.machineId)}</Link></td>
-                <td>{s.agentOnline ? <span className="status"><span className="dot online" /> online</span> : <span className="status"><span className="dot" /> offline</span>}</td>
+                <td><AgentStatus online={s.agentOnline} /></td>
                 <td>{s.viewers.length ? s.viewers.map((v) => `${v.username}${v.hasControl ? " (control)" : ""} · ${since(v.since)}`).join(", ") : "—"}</td>
                 <td>{since(s.startedAt)} ago</td>
                 <td className="row-actions">
-                  <button type="button" className="primary small" disabled={!s.agentOnline} onClick={() => window.open(`/connect/${s.id}`, `gc-${s.id}`)}>Connect</button>
+                  <ConnectButton sessionId={s.id} online={s.agentOnline} />
                   <button type="button" className="small" onClick={() => setHistoryOf(s.id)}>History</button>
                   {admin && <button type="button" className="danger small" onClick={() => end.mutate(s.id)}>End</button>}
                 </td>

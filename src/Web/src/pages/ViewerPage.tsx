@@ -391,17 +391,20 @@ export default function ViewerPage() {
     <div className="viewer" ref={rootRef}>
       <div className="viewer-bar" role="toolbar" aria-label="Viewer">
         <Link to="/machines" className="muted">‹ Console</Link>
-        <select aria-label="Display" value={displayId ?? ""} onChange={(e) => pickDisplay(e.target.value)} disabled={displays.length === 0}>
+        <select aria-label="Display" value={displayId ?? ""} onChange={(e) => pickDisplay(e.target.value)} disabled={displays.length === 0}
+          title={displayRef.current ? displayLabel(displayRef.current) : undefined}>
           {displays.length === 0 && <option value="">No displays yet</option>}
           {displays.map((d) => (
             <option key={d.id} value={d.id}>
-              {d.name || `Display ${d.id}`} {d.width}×{d.height}{d.primary ? " (primary)" : ""}
+              {displayLabel(d)}
             </option>
           ))}
           {displays.length > 1 && <option value="all">All displays</option>}
         </select>
-        <button type="button" className={fit ? "on" : ""} onClick={() => setFit(true)} aria-pressed={fit}>Fit</button>
-        <button type="button" className={!fit ? "on" : ""} onClick={() => setFit(false)} aria-pressed={!fit}>1:1</button>
+        <span className="segmented" role="group" aria-label="Scale">
+          <button type="button" className={fit ? "on" : ""} onClick={() => setFit(true)} aria-pressed={fit} title="Fit the screen to the window">Fit</button>
+          <button type="button" className={!fit ? "on" : ""} onClick={() => setFit(false)} aria-pressed={!fit} title="One screen pixel per CSS pixel">1:1</button>
+        </span>
         <select aria-label="Quality" value={quality} onChange={(e) => pickQuality(e.target.value as Quality)}>
           <option value="auto">Quality: auto</option>
           <option value="lossless">Lossless</option>
@@ -413,10 +416,10 @@ export default function ViewerPage() {
         <button type="button" className={showStats ? "on" : ""} onClick={() => setShowStats(!showStats)} aria-pressed={showStats}>Stats</button>
         <button type="button" onClick={() => (fullscreen ? document.exitFullscreen() : rootRef.current?.requestFullscreen())}>{fullscreen ? "Exit full screen" : "Full screen"}</button>
         <span className="spacer" />
-        <span data-testid="control-state">{controlLabel}</span>
+        <span className="control-state" data-testid="control-state" title={controlLabel}>{controlLabel}</span>
         {control && !control.youHaveControl && <button type="button" onClick={() => send({ case: "inputControlRequest", value: { release: false } })}>Request control</button>}
         {control?.youHaveControl && <button type="button" onClick={() => send({ case: "inputControlRequest", value: { release: true } })}>Release</button>}
-        <button type="button" onClick={() => { closing.current = true; post({ type: "close" }); setPhase({ kind: "ended", reason: "You disconnected." }); }}>Disconnect</button>
+        <button type="button" className="danger" onClick={() => { closing.current = true; post({ type: "close" }); setPhase({ kind: "ended", reason: "You disconnected." }); }}>Disconnect</button>
       </div>
       {notice && <div className="notice-line" role="status">{notice} <button type="button" className="link" onClick={() => setNotice(null)}>dismiss</button></div>}
       <div className="viewer-body">
@@ -446,6 +449,11 @@ export default function ViewerPage() {
       </div>
     </div>
   );
+}
+
+/** The display switcher's text; the switcher is narrow at 1280×720, so the whole text is its tooltip too. */
+function displayLabel(d: DisplayInfo): string {
+  return `${d.name || `Display ${d.id}`} ${d.width}×${d.height}${d.primary ? " (primary)" : ""}`;
 }
 
 function PhaseOverlay({ phase, onReconnect }: { phase: Phase; onReconnect: () => void }) {
