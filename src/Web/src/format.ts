@@ -55,3 +55,13 @@ export function compareVersions(a: string, b: string): number {
   }
   return 0;
 }
+
+/**
+ * Where to go after signing in: the `next` query parameter only when it is a path on this origin.
+ * `//host` and `/\host` are protocol-relative to a browser (an open redirect), so they fall back to
+ * the machines list like anything that is not a plain path.
+ */
+export function safeNext(next: string | null): string {
+  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/machines";
+  return /[\u0000-\u001f]/.test(next) ? "/machines" : next;
+}

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { unwrap } from "../api/client";
+import { safeNext } from "../format";
 import { ApiError, loginMessage } from "../api/problem";
 import { api, setSession, useSession } from "../session";
 
@@ -12,9 +13,9 @@ export function LoginPage() {
   const [password, setPassword] = useState("");
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const next = params.get("next") ?? "/machines";
+  const next = safeNext(params.get("next"));
 
-  if (session) return <Navigate to={next.startsWith("/") ? next : "/machines"} replace />;
+  if (session) return <Navigate to={next} replace />;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -23,7 +24,7 @@ export function LoginPage() {
     try {
       const result = await unwrap(api.client.POST("/api/auth/login", { body: { username, password } }));
       setSession({ token: result.token, expiresAt: result.expiresAt, user: result.user });
-      navigate(next.startsWith("/") ? next : "/machines", { replace: true });
+      navigate(next, { replace: true });
     } catch (err) {
       setError(err instanceof ApiError ? err : new ApiError({ status: 0, title: String(err) }));
     } finally {
