@@ -49,9 +49,10 @@ public sealed class DirectionsTests
     }
 
     [Fact]
-    public void Only_mouse_and_key_input_count_against_the_input_rate()
+    public void Only_mouse_key_and_clipboard_input_need_control_and_count_against_the_input_rate()
     {
-        Samples.AllCases.Where(Directions.IsViewerInput).ShouldBe([Case.MouseInput, Case.KeyInput], ignoreOrder: true);
+        // Clipboard text sets what the next paste types, so it is input too (docs/protocol.md "Input control").
+        Samples.AllCases.Where(Directions.IsViewerInput).ShouldBe([Case.MouseInput, Case.KeyInput, Case.ClipboardText], ignoreOrder: true);
     }
 
     [Fact]
