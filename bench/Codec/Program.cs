@@ -6,25 +6,34 @@ using GuruConnect.Bench.Codec;
 // bench/Codec (docs/performance.md §1): per sequence and method, bytes per frame, encode CPU time on
 // one core (µs, median and p99) and allocations per frame, after the first (key)frame.
 //   --display :N   record the five sequences on that 1920×1080 Xvfb with real X clients (scripts/bench-codec.sh)
+//   --frames DIR   keep the recorded sequences in DIR, or reuse the ones already there (no Xvfb needed then)
+//   --only NAME    run one sequence ("scrolling text"); --no-ffmpeg leaves x264 / VP9 out (quick profiling)
 //   (no option)    the same five workloads drawn in memory
 // "ours" is the agent's real path: compare with the previous frame (no damage hints: the worst case),
 // move search, SOLID / zstd RGBA runs / COPY_RECT. raw BGRA, zlib (VNC's ZRLE class) and JPEG q80
 // (MeshCentral / Remotely send JPEG tiles) encode the tiles that changed against the previous frame
 // (their change detection is not timed). ffmpeg x264 (ultrafast, zerolatency) and VP9 (realtime) get
 // the same raw frames over a pipe, one thread each; their figures are means over the run.
-string? display = null;
+string? display = null, keep = null, only = null;
+var skipFfmpeg = args.Contains("--no-ffmpeg");
 for (var a = 0; a < args.Length - 1; a++)
 {
     if (args[a] == "--display")
         display = args[a + 1];
+    else if (args[a] == "--frames")
+        keep = Path.GetFullPath(args[a + 1]);
+    else if (args[a] == "--only")
+        only = args[a + 1];
 }
 
 const int Width = Sequences.Width, Height = Sequences.Height, FrameBytes = Width * Height * 4;
-var scratch = Path.Combine(Path.GetTempPath(), $"guruconnect-bench-codec-{Environment.ProcessId}");
+var scratch = keep ?? Path.Combine(Path.GetTempPath(), $"guruconnect-bench-codec-{Environment.ProcessId}");
 var sequences = new List<(string Name, Func<int, byte[], bool> Draw, int Frames, string? File)>();
-if (display is not null)
+var recorded = keep is not null && XvfbRecorder.HasAll(keep);
+if (display is not null || recorded)
 {
-    foreach (var (name, file) in await new XvfbRecorder(display, scratch).RecordAllAsync())
+    var files = recorded ? XvfbRecorder.Existing(keep!) : await new XvfbRecorder(display!, scratch).RecordAllAsync();
+    foreach (var (name, file) in files)
     {
         var stream = File.OpenRead(file);
         sequences.Add((name, (i, frame) =>
@@ -41,7 +50,8 @@ else
         sequences.Add((name, draw, 61, null));
 }
 
-var ffmpeg = File.Exists("/usr/bin/ffmpeg") ? "/usr/bin/ffmpeg" : null;
+sequences.RemoveAll(s => only is not null && s.Name != only);
+var ffmpeg = File.Exists("/usr/bin/ffmpeg") && !skipFfmpeg ? "/usr/bin/ffmpeg" : null;
 var jpeg = TurboJpeg.TryCreate();
 var rows = new List<string[]>();
 var frame = new byte[FrameBytes];
@@ -166,9 +176,10 @@ Console.WriteLine("| " + string.Join(" | ", widths.Select(w => new string('-', w
 foreach (var row in rows)
     Console.WriteLine("| " + string.Join(" | ", row.Select((v, c) => c >= 2 ? v.PadLeft(widths[c]) : v.PadRight(widths[c]))) + " |");
 Console.WriteLine();
-Console.WriteLine($"frames: {(display is null ? "drawn in memory (61 per sequence)" : $"recorded on Xvfb {display} ({XvfbRecorder.Frames} per sequence)")}; " +
-    $"ffmpeg: {(ffmpeg is null ? "not installed (apt ffmpeg): not measured" : "x264 / VP9 one thread each, mean over the run")}; {Environment.ProcessorCount} cores, .NET {Environment.Version}.");
-if (Directory.Exists(scratch))
+var source = recorded ? $"recorded on Xvfb earlier, read from {keep}" : display is null ? "drawn in memory (61 per sequence)" : $"recorded on Xvfb {display}";
+Console.WriteLine($"frames: {source} ({sequences[0].Frames} per sequence, the first (key)frame not counted); " +
+    $"ffmpeg: {(ffmpeg is null ? skipFfmpeg ? "left out (--no-ffmpeg)" : "not installed (apt ffmpeg): not measured" : "x264 / VP9 one thread each, mean over the run")}; {Environment.ProcessorCount} cores, .NET {Environment.Version}.");
+if (keep is null && Directory.Exists(scratch))
     Directory.Delete(scratch, recursive: true);
 
 static IEnumerable<(string Method, string[] Codec)> FfmpegCodecs()

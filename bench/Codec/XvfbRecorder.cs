@@ -11,20 +11,29 @@ namespace GuruConnect.Bench.Codec;
 internal sealed class XvfbRecorder(string display, string folder)
 {
     public const int Frames = 41;
+    private static readonly string[] Names = ["terminal typing", "scrolling text", "window drag", "photo slideshow", "idle clock"];
     private readonly List<Process> clients = [];
+
+    /// <summary>Whether <paramref name="folder"/> holds a complete earlier recording (<c>--frames</c>).</summary>
+    public static bool HasAll(string folder) =>
+        Names.All(n => File.Exists(FileOf(folder, n)) && new FileInfo(FileOf(folder, n)).Length == (long)Frames * 1920 * 1080 * 4);
+
+    public static List<(string Name, string File)> Existing(string folder) => [.. Names.Select(n => (n, FileOf(folder, n)))];
 
     public async Task<List<(string Name, string File)>> RecordAllAsync()
     {
         Directory.CreateDirectory(folder);
         return
         [
-            await RecordAsync("terminal typing", TypingAsync),
-            await RecordAsync("scrolling text", ScrollingAsync),
-            await RecordAsync("window drag", DragAsync),
-            await RecordAsync("photo slideshow", SlideshowAsync),
-            await RecordAsync("idle clock", ClockAsync),
+            await RecordAsync(Names[0], TypingAsync),
+            await RecordAsync(Names[1], ScrollingAsync),
+            await RecordAsync(Names[2], DragAsync),
+            await RecordAsync(Names[3], SlideshowAsync),
+            await RecordAsync(Names[4], ClockAsync),
         ];
     }
+
+    private static string FileOf(string folder, string name) => Path.Combine(folder, name.Replace(' ', '-') + ".bgrx");
 
     private static void Write(X11Screen screen, uint id, FileStream output)
     {
@@ -35,7 +44,7 @@ internal sealed class XvfbRecorder(string display, string folder)
 
     private async Task<(string, string)> RecordAsync(string name, Func<Func<Task>, Task> scenario)
     {
-        var file = Path.Combine(folder, name.Replace(' ', '-') + ".bgrx");
+        var file = FileOf(folder, name);
         using var output = File.Create(file);
         using var screen = new X11Screen(X11Connection.Open(display));
         var id = screen.GetDisplays()[0].Id;
