@@ -19,6 +19,7 @@ internal sealed class DisplayStream : IDisposable
     private readonly long[] classifiedAt;
     private readonly bool[] lossy;
     private byte[] reference = [];
+    private ScrollMove? lastMove;
 
     public DisplayStream(uint id, int width, int height)
     {
@@ -47,6 +48,12 @@ internal sealed class DisplayStream : IDisposable
     public long Generation { get; private set; }
 
     public bool HasReference { get; private set; }
+
+    /// <summary>
+    /// Whether a capture first tries the previous capture's move again (<see cref="MoveDetector.Repeat"/>)
+    /// before comparing and searching; off only to measure the search alone (bench/Codec).
+    /// </summary>
+    public bool RepeatMoves { get; init; } = true;
 
     /// <summary>Tiles the latest capture changed, after <see cref="Move"/> is applied.</summary>
     public TileMap Changed { get; }
@@ -115,6 +122,7 @@ internal sealed class DisplayStream : IDisposable
             for (var y = 0; y < Height; y++)
                 frame.Row(y).CopyTo(reference.AsSpan(y * Stride, Stride));
             HasReference = true;
+            lastMove = null;
             Changed.SetAll();
             ChangedWithoutMove.SetAll();
             Generation++;
@@ -134,6 +142,26 @@ internal sealed class DisplayStream : IDisposable
             candidates.SetAll();
         }
 
+        var previous = lastMove;
+        lastMove = null;
+        if (detectScroll && RepeatMoves && previous is { } guess && candidates.Intersects(guess.Destination) &&
+            MoveDetector.Repeat(reference.AsSpan(0, Stride * Height), Stride, frame, guess) is { } repeated)
+        {
+            // The move went on at the same speed: proven and made in the reference already, so the band
+            // is neither compared first nor searched. There was no compare before the move, so a viewer
+            // that missed it takes all of its destination (ChangedWithoutMove is a superset either way).
+            Move = lastMove = repeated;
+            var destination = repeated.Destination;
+            candidates.SetRect(destination);
+            candidates.UnsetInside(destination);
+            Compare(frame, candidates, Changed);
+            ChangedWithoutMove.CopyFrom(Changed);
+            ChangedWithoutMove.SetRect(destination);
+            CopyTiles(frame, Changed);
+            Generation++;
+            return true;
+        }
+
         Compare(frame, candidates, Changed);
         if (Changed.IsEmpty)
             return false;
@@ -142,6 +170,7 @@ internal sealed class DisplayStream : IDisposable
         if (detectScroll && Changed.Count >= ScrollSearchMinimumTiles && mover.Detect(reference.AsSpan(0, Stride * Height), Stride, frame, Changed) is { } move)
         {
             Move = move;
+            lastMove = move.Height >= MoveDetector.MinimumRows ? move : null;
             // The detector moved the rectangle in the reference as the viewer will, proving it equal to
             // the capture: only the tiles it covers in part (and changed ones outside it) are compared again.
             var destination = move.Destination;
@@ -158,7 +187,11 @@ internal sealed class DisplayStream : IDisposable
     }
 
     /// <summary>Forgets the reference, so the next capture is a keyframe for everybody.</summary>
-    public void Reset() => HasReference = false;
+    public void Reset()
+    {
+        HasReference = false;
+        lastMove = null;
+    }
 
     public void Dispose()
     {
