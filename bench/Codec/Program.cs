@@ -28,7 +28,7 @@ for (var a = 0; a < args.Length - 1; a++)
 
 const int Width = Sequences.Width, Height = Sequences.Height, FrameBytes = Width * Height * 4;
 var scratch = keep ?? Path.Combine(Path.GetTempPath(), $"guruconnect-bench-codec-{Environment.ProcessId}");
-var sequences = new List<(string Name, Func<int, byte[], bool> Draw, int Frames, string? File)>();
+var sequences = new List<(string Name, Func<int, byte[], bool> Draw, int Frames, List<PixelRect[]?>? Damage)>();
 var recorded = keep is not null && XvfbRecorder.HasAll(keep);
 if (display is not null || recorded)
 {
@@ -41,7 +41,7 @@ if (display is not null || recorded)
             stream.Position = (long)i * FrameBytes;
             stream.ReadExactly(frame);
             return true;
-        }, (int)(stream.Length / FrameBytes), file));
+        }, (int)(stream.Length / FrameBytes), XvfbRecorder.ReadDamage(file)));
     }
 }
 else
@@ -59,15 +59,19 @@ var frame = new byte[FrameBytes];
 for (var pass = 0; pass < 2; pass++)
 {
     rows.Clear();
-    foreach (var (name, draw, frames, file) in sequences)
+    foreach (var (name, draw, frames, damage) in sequences)
     {
         Array.Clear(frame);
         using var display1 = new DisplayStream(1, Width, Height);
         using var encoder = new TileEncoder();
         using var lossyEncoder = new TileEncoder(GuruConnect.Agent.Platform.Linux.TurboJpegEncoder.TryOpen());
+        using var searching = new DisplayStream(1, Width, Height) { RepeatMoves = false };
+        using var searchingEncoder = new TileEncoder();
+        using var hinted = new DisplayStream(1, Width, Height);
+        using var hintedEncoder = new TileEncoder();
         var view = new ViewerDisplay(display1) { KeyframePending = false };
         var tiles = new List<EncodedTile>(1024);
-        var stats = new Dictionary<string, Stat> { ["ours"] = new(), ["ours, lossy allowed"] = new(), ["raw BGRA"] = new(), ["zlib"] = new(), ["JPEG q80"] = new() };
+        var stats = new Dictionary<string, Stat> { ["ours"] = new(), ["ours, XDamage hints"] = new(), ["ours, move searched every frame"] = new(), ["ours, lossy allowed"] = new(), ["raw BGRA"] = new(), ["zlib"] = new(), ["JPEG q80"] = new() };
         var gather = new byte[Width * 64 * 4];
         var zlibOut = new MemoryStream(16 * 1024 * 1024);
         for (var i = 0; i < frames; i++)
@@ -92,6 +96,48 @@ for (var pass = 0; pass < 2; pass++)
             var elapsed = CpuClock.Since(started);
             allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
 
+            // The same capture without trying the previous move again first: what the first frame of a
+            // scroll or drag costs, and every frame of one that changes speed.
+            var searchAllocated = GC.GetAllocatedBytesForCurrentThread();
+            var searchStarted = CpuClock.Now();
+            long searchBytes = 0;
+            if (searching.Ingest(captured, detectScroll: true))
+            {
+                tiles.Clear();
+                searchingEncoder.Encode(searching, searching.Changed, tiles);
+                foreach (var tile in tiles)
+                    searchBytes += tile.Data.Length + 12;
+                if (searching.Move is not null)
+                    searchBytes += 16;
+            }
+
+            var searchElapsed = CpuClock.Since(searchStarted);
+            searchAllocated = GC.GetAllocatedBytesForCurrentThread() - searchAllocated;
+
+            // The same capture with the XDamage rectangles the agent's X11 capture reported with it: what
+            // the agent does on X11 (the rows above compare the whole frame, the worst case).
+            var hintedElapsed = TimeSpan.Zero;
+            long hintedBytes = 0, hintedAllocated = 0;
+            if (damage is not null)
+            {
+                var rects = damage[i];
+                var withHints = new CapturedFrame(frame, Width, Height, Width * 4, rects ?? [], damageKnown: rects is not null);
+                hintedAllocated = GC.GetAllocatedBytesForCurrentThread();
+                var hintedStarted = CpuClock.Now();
+                if (hinted.Ingest(withHints, detectScroll: true))
+                {
+                    tiles.Clear();
+                    hintedEncoder.Encode(hinted, hinted.Changed, tiles);
+                    foreach (var tile in tiles)
+                        hintedBytes += tile.Data.Length + 12;
+                    if (hinted.Move is not null)
+                        hintedBytes += 16;
+                }
+
+                hintedElapsed = CpuClock.Since(hintedStarted);
+                hintedAllocated = GC.GetAllocatedBytesForCurrentThread() - hintedAllocated;
+            }
+
             // The same capture for a viewer that allows lossy tiles (q80): photo/video tiles as JPEG,
             // re-sent lossless once quiet, as StreamPump does; the capture's compare time is counted too.
             var lossyStarted = CpuClock.Now();
@@ -115,6 +161,9 @@ for (var pass = 0; pass < 2; pass++)
             if (i == 0)
                 continue;
             stats["ours"].Add(bytes, elapsed, allocated);
+            stats["ours, move searched every frame"].Add(searchBytes, searchElapsed, searchAllocated);
+            if (damage is not null)
+                stats["ours, XDamage hints"].Add(hintedBytes, hintedElapsed, hintedAllocated);
             if (lossyEncoder.CanEncodeJpeg)
                 stats["ours, lossy allowed"].Add(lossyBytes, lossyElapsed, -1);
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GuruConnect.Agent.Platform.Linux.X11;
+using GuruConnect.Agent.Streaming;
 
 namespace GuruConnect.Bench.Codec;
 
@@ -16,7 +17,7 @@ internal sealed class XvfbRecorder(string display, string folder)
 
     /// <summary>Whether <paramref name="folder"/> holds a complete earlier recording (<c>--frames</c>).</summary>
     public static bool HasAll(string folder) =>
-        Names.All(n => File.Exists(FileOf(folder, n)) && new FileInfo(FileOf(folder, n)).Length == (long)Frames * 1920 * 1080 * 4);
+        Names.All(n => File.Exists(FileOf(folder, n)) && File.Exists(DamageOf(FileOf(folder, n))) && new FileInfo(FileOf(folder, n)).Length == (long)Frames * 1920 * 1080 * 4);
 
     public static List<(string Name, string File)> Existing(string folder) => [.. Names.Select(n => (n, FileOf(folder, n)))];
 
@@ -35,23 +36,43 @@ internal sealed class XvfbRecorder(string display, string folder)
 
     private static string FileOf(string folder, string name) => Path.Combine(folder, name.Replace(' ', '-') + ".bgrx");
 
-    private static void Write(X11Screen screen, uint id, FileStream output)
+    /// <summary>
+    /// The XDamage rectangles the agent's capture reported with each frame, one line per frame ("-" when
+    /// it knew none), so the bench can replay the agent's real X11 path as well as the no-hint worst case.
+    /// </summary>
+    public static List<PixelRect[]?> ReadDamage(string file) =>
+        [.. File.ReadAllLines(DamageOf(file)).Select(line => line == "-" ? null : line.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(r => r.Split(',').Select(int.Parse).ToArray()).Select(v => new PixelRect(v[0], v[1], v[2], v[3])).ToArray())];
+
+    private static string DamageOf(string file) => Path.ChangeExtension(file, ".damage");
+
+    private static void Write(X11Screen screen, uint id, FileStream output, StreamWriter damage)
     {
         var frame = screen.Capture(id);
         for (var y = 0; y < frame.Height; y++)
             output.Write(frame.Row(y));
+        if (!frame.DamageKnown)
+        {
+            damage.WriteLine("-");
+            return;
+        }
+
+        foreach (var rect in frame.Damage)
+            damage.Write($"{rect.X},{rect.Y},{rect.Width},{rect.Height} ");
+        damage.WriteLine();
     }
 
     private async Task<(string, string)> RecordAsync(string name, Func<Func<Task>, Task> scenario)
     {
         var file = FileOf(folder, name);
         using var output = File.Create(file);
+        using var damage = new StreamWriter(DamageOf(file));
         using var screen = new X11Screen(X11Connection.Open(display));
         var id = screen.GetDisplays()[0].Id;
         async Task Grab()
         {
             await Task.Delay(60); // let the client draw
-            Write(screen, id, output);
+            Write(screen, id, output, damage);
         }
 
         try
