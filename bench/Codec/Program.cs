@@ -10,7 +10,10 @@ using GuruConnect.Bench.Codec;
 //   --only NAME    run one sequence ("scrolling text"); --no-ffmpeg leaves x264 / VP9 out (quick profiling)
 //   (no option)    the same five workloads drawn in memory
 // "ours" is the agent's real path: compare with the previous frame (no damage hints: the worst case),
-// move search, SOLID / zstd RGBA runs / COPY_RECT. raw BGRA, zlib (VNC's ZRLE class) and JPEG q80
+// the previous move tried again, else the move search, SOLID / zstd RGBA runs / COPY_RECT. "ours, XDamage
+// hints" is the same with the damage rectangles the agent's X11 capture reported while recording (what
+// the agent does on X11); "ours, move searched every frame" never tries the previous move first (what a
+// scroll's first frame, or one that changes speed, costs); "ours, lossy allowed" is a viewer at q80. raw BGRA, zlib (VNC's ZRLE class) and JPEG q80
 // (MeshCentral / Remotely send JPEG tiles) encode the tiles that changed against the previous frame
 // (their change detection is not timed). ffmpeg x264 (ultrafast, zerolatency) and VP9 (realtime) get
 // the same raw frames over a pipe, one thread each; their figures are means over the run.
