@@ -89,7 +89,7 @@ for (var pass = 0; pass < 2; pass++)
             if (changed)
             {
                 tiles.Clear();
-                encoder.Encode(display1, display1.Changed, tiles);
+                encoder.Encode(display1, display1.Changed, tiles, exact: true);
                 foreach (var tile in tiles)
                     bytes += tile.Data.Length + 12; // + the Tile message's fields
                 if (display1.Move is not null)
@@ -107,7 +107,7 @@ for (var pass = 0; pass < 2; pass++)
             if (searching.Ingest(captured, detectScroll: true))
             {
                 tiles.Clear();
-                searchingEncoder.Encode(searching, searching.Changed, tiles);
+                searchingEncoder.Encode(searching, searching.Changed, tiles, exact: true);
                 foreach (var tile in tiles)
                     searchBytes += tile.Data.Length + 12;
                 if (searching.Move is not null)
@@ -130,7 +130,7 @@ for (var pass = 0; pass < 2; pass++)
                 if (hinted.Ingest(withHints, detectScroll: true))
                 {
                     tiles.Clear();
-                    hintedEncoder.Encode(hinted, hinted.Changed, tiles);
+                    hintedEncoder.Encode(hinted, hinted.Changed, tiles, exact: true);
                     foreach (var tile in tiles)
                         hintedBytes += tile.Data.Length + 12;
                     if (hinted.Move is not null)
@@ -151,7 +151,7 @@ for (var pass = 0; pass < 2; pass++)
             if (!view.Dirty.IsEmpty && lossyEncoder.CanEncodeJpeg)
             {
                 tiles.Clear();
-                lossyEncoder.Encode(display1, view.Dirty, tiles, 80, view.Lossy, view.Refine);
+                lossyEncoder.Encode(display1, view.Dirty, tiles, 80, view.Lossy, view.Refine, exact: true);
                 foreach (var tile in tiles)
                     lossyBytes += tile.Data.Length + 12;
                 if (changed && display1.Move is not null)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace GuruConnect.Agent.Streaming;
 
@@ -18,6 +19,7 @@ internal sealed class DisplayStream : IDisposable
     private readonly uint[] history;
     private readonly long[] classifiedAt;
     private readonly bool[] lossy;
+    private readonly PixelRect[] boxes;
     private byte[] reference = [];
     private ScrollMove? lastMove;
 
@@ -33,6 +35,7 @@ internal sealed class DisplayStream : IDisposable
         history = new uint[Changed.Columns * Changed.Rows];
         classifiedAt = new long[history.Length];
         lossy = new bool[history.Length];
+        boxes = new PixelRect[history.Length];
         reference = ArrayPool<byte>.Shared.Rent(Stride * height);
     }
 
@@ -91,6 +94,13 @@ internal sealed class DisplayStream : IDisposable
         return changed;
     }
 
+    /// <summary>
+    /// The part of a tile of <see cref="Changed"/> that differs from what a viewer up to date before the
+    /// latest capture shows (after <see cref="Move"/>): the rows and columns between the first and last
+    /// differing pixel. Only for such a viewer; the whole tile for a keyframe.
+    /// </summary>
+    public PixelRect ChangedBox(int column, int row) => boxes[(row * Changed.Columns) + column];
+
     /// <summary>Captures since the tile last changed, up to 32.</summary>
     public int QuietCaptures(int column, int row) => BitOperations.TrailingZeroCount(history[(row * Changed.Columns) + column]);
 
@@ -123,6 +133,8 @@ internal sealed class DisplayStream : IDisposable
                 frame.Row(y).CopyTo(reference.AsSpan(y * Stride, Stride));
             HasReference = true;
             lastMove = null;
+            for (var i = 0; i < boxes.Length; i++)
+                boxes[i] = Changed.TileRect(i % Changed.Columns, i / Changed.Columns);
             Changed.SetAll();
             ChangedWithoutMove.SetAll();
             Generation++;
@@ -157,6 +169,7 @@ internal sealed class DisplayStream : IDisposable
             Compare(frame, candidates, Changed);
             ChangedWithoutMove.CopyFrom(Changed);
             ChangedWithoutMove.SetRect(destination);
+            MeasureBoxes(frame, Changed);
             CopyTiles(frame, Changed);
             Generation++;
             return true;
@@ -181,6 +194,7 @@ internal sealed class DisplayStream : IDisposable
             Compare(frame, candidates, Changed);
         }
 
+        MeasureBoxes(frame, Changed);
         CopyTiles(frame, Changed);
         Generation++;
         return true;
@@ -253,6 +267,51 @@ internal sealed class DisplayStream : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// <see cref="ChangedBox"/> of every changed tile, against the reference before it is updated: the
+    /// first and last differing rows, then the columns over those rows. Reads only changed tiles, and
+    /// stops early where the change spans the tile (a photo, a new page).
+    /// </summary>
+    private void MeasureBoxes(CapturedFrame frame, TileMap tiles)
+    {
+        for (var row = 0; row < tiles.Rows; row++)
+        {
+            for (var column = 0; column < tiles.Columns; column++)
+            {
+                if (!tiles[column, row])
+                    continue;
+                var rect = tiles.TileRect(column, row);
+                var top = rect.Y;
+                while (top < rect.Bottom - 1 && RowOf(frame.Pixels, frame.Stride, rect, top).SequenceEqual(RowOf(reference, Stride, rect, top)))
+                    top++;
+                var bottom = rect.Bottom;
+                while (bottom > top + 1 && RowOf(frame.Pixels, frame.Stride, rect, bottom - 1).SequenceEqual(RowOf(reference, Stride, rect, bottom - 1)))
+                    bottom--;
+                int left = rect.Width, right = 0;
+                for (var y = top; y < bottom && (left > 0 || right < rect.Width); y++)
+                {
+                    var now = RowOf(frame.Pixels, frame.Stride, rect, y);
+                    var before = RowOf(reference, Stride, rect, y);
+                    var prefix = now.CommonPrefixLength(before);
+                    if (prefix == now.Length)
+                        continue;
+                    left = Math.Min(left, prefix);
+                    var end = now.Length;
+                    while (end > prefix && now[end - 1] == before[end - 1])
+                        end--;
+                    right = Math.Max(right, end);
+                }
+
+                boxes[(row * tiles.Columns) + column] = right <= left
+                    ? rect // nothing differs (a tile marked for another reason): the whole tile
+                    : new PixelRect(rect.X + left, top, right - left, bottom - top);
+            }
+        }
+    }
+
+    private static ReadOnlySpan<uint> RowOf(ReadOnlySpan<byte> pixels, int stride, PixelRect rect, int y) =>
+        MemoryMarshal.Cast<byte, uint>(pixels.Slice((y * stride) + (rect.X * 4), rect.Width * 4));
 
     private void CopyTiles(CapturedFrame frame, TileMap tiles)
     {

@@ -24,7 +24,7 @@ public sealed class TileEncoderTests
     }
 
     [Fact]
-    public void OnePixelChange_SendsOnlyItsTile()
+    public void OnePixelChange_SendsOnlyThatPixel_ToAViewerThatWasUpToDate()
     {
         using var rig = new Rig(640, 480);
         rig.Screen.Noise(2);
@@ -35,11 +35,57 @@ public sealed class TileEncoderTests
 
         frame.Tiles.Count.ShouldBe(1);
         frame.Tiles[0].ShouldSatisfyAllConditions(
-            t => t.X.ShouldBe(192u),
-            t => t.Y.ShouldBe(256u),
-            t => t.W.ShouldBe(64u),
-            t => t.H.ShouldBe(64u));
+            t => t.X.ShouldBe(200u),
+            t => t.Y.ShouldBe(300u),
+            t => t.W.ShouldBe(1u),
+            t => t.H.ShouldBe(1u));
         rig.Canvas.Matches(rig.Screen.Pixels()).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void ChangesMergedOverTwoCaptures_SendWholeTiles()
+    {
+        using var rig = new Rig(640, 480);
+        rig.Screen.Noise(20);
+        var laggard = new ViewerDisplay(rig.Display) { KeyframePending = true };
+        var late = new ViewerCanvas();
+        rig.Step(keyframe: true);
+        late.Apply(rig.Send(laggard));
+        rig.Laggards.Add(laggard);
+
+        rig.Screen.Pixels()[((300 * 640) + 200) * 4] ^= 0xFF; // both in tile (3, 4), a capture apart
+        rig.Step();
+        rig.Screen.Pixels()[((260 * 640) + 250) * 4] ^= 0xFF;
+        rig.Step();
+        var frame = rig.Send(laggard);
+        late.Apply(frame);
+
+        frame.Tiles.Select(t => (t.X, t.Y, t.W, t.H)).ShouldBe([(192u, 256u, 64u, 64u)]);
+        late.Matches(rig.Screen.Pixels()).ShouldBeTrue();
+        rig.Canvas.Matches(rig.Screen.Pixels()).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void TrimmedRuns_CoverEveryChangedPixel_OverManyRandomEdits()
+    {
+        using var rig = new Rig(333, 200);
+        rig.Screen.Noise(21);
+        rig.Step(keyframe: true);
+        var random = new Random(22);
+        for (var step = 0; step < 60; step++)
+        {
+            for (var k = random.Next(1, 6); k > 0; k--)
+            {
+                var x = random.Next(333);
+                var y = random.Next(200);
+                var w = Math.Min(random.Next(1, 90), 333 - x);
+                var h = Math.Min(random.Next(1, 40), 200 - y);
+                rig.Screen.Fill(new PixelRect(x, y, w, h), 0xFF000000u | (uint)random.Next(1 << 24));
+            }
+
+            rig.Step();
+            rig.Canvas.Matches(rig.Screen.Pixels()).ShouldBeTrue($"after step {step}");
+        }
     }
 
     [Fact]
@@ -55,7 +101,7 @@ public sealed class TileEncoderTests
         var frame = rig.Step();
 
         frame.Tiles.Count.ShouldBe(1);
-        frame.Tiles[0].W.ShouldBe(320u);
+        frame.Tiles.Single().ShouldSatisfyAllConditions(t => t.X.ShouldBe(10u), t => t.W.ShouldBe(290u), t => t.H.ShouldBe(1u));
         rig.Canvas.Matches(rig.Screen.Pixels()).ShouldBeTrue();
     }
 
@@ -81,11 +127,11 @@ public sealed class TileEncoderTests
         rig.Screen.Pixels()[0] ^= 0xFF;
         rig.Display.Ingest(rig.Capture(), detectScroll: true).ShouldBeFalse();
 
-        // ...and a reported one is found, down to the tile.
+        // ...and a reported one is found, down to the pixel.
         rig.Screen.Pixels()[((200 * 640) + 400) * 4] ^= 0xFF;
         rig.Screen.Damage(new PixelRect(390, 190, 20, 20));
         var frame = rig.Step();
-        frame.Tiles.Select(t => (t.X, t.Y)).ShouldBe([(384u, 192u)]);
+        frame.Tiles.Select(t => (t.X, t.Y)).ShouldBe([(400u, 200u)]);
     }
 
     [Fact]
@@ -416,10 +462,11 @@ public sealed class TileEncoderTests
             if (view.PendingMove is { } move)
                 frame.Tiles.Add(new Tile { X = (uint)move.X, Y = (uint)move.Y, W = (uint)move.Width, H = (uint)move.Height, Encoding = TileEncoding.CopyRect, SrcX = (uint)move.SourceX, SrcY = (uint)move.SourceY });
             tiles.Clear();
-            Encoder.Encode(Display, view.Dirty, tiles);
+            Encoder.Encode(Display, view.Dirty, tiles, exact: view.Exact && !keyframe);
             foreach (var t in tiles)
                 frame.Tiles.Add(new Tile { X = (uint)t.X, Y = (uint)t.Y, W = (uint)t.Width, H = (uint)t.Height, Encoding = t.Encoding, Data = Google.Protobuf.ByteString.CopyFrom(t.Data.Span) });
             view.Dirty.Clear();
+            view.Exact = false;
             view.PendingMove = null;
             view.KeyframePending = false;
             return frame;
