@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Records five 1080p desktop sequences on a private Xvfb with real X clients (xterm, xdotool, feh,
 # xclock) and runs bench/Codec on them against raw, zlib, JPEG-everywhere (libturbojpeg) and ffmpeg
-# x264 / VP9 (docs/performance.md §1). Prints the table. `--synthetic` runs the in-memory sequences.
+# x264 / VP9 (docs/performance.md §1). Prints the table. `--synthetic` runs the in-memory sequences;
+# `--frames DIR` keeps the recordings in DIR and reuses them on the next run.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_dotnet
-ensure_apt libturbojpeg0 ffmpeg xvfb xterm xdotool feh x11-apps fonts-dejavu-core
+ensure_apt libturbojpeg0 ffmpeg xvfb x11-utils xterm less xdotool feh x11-apps fonts-dejavu-core
 cd "$ROOT"
 dotnet build -c Release bench/Codec >/dev/null
 if [[ "${1:-}" == "--synthetic" ]]; then

@@ -6,25 +6,37 @@ using GuruConnect.Bench.Codec;
 // bench/Codec (docs/performance.md §1): per sequence and method, bytes per frame, encode CPU time on
 // one core (µs, median and p99) and allocations per frame, after the first (key)frame.
 //   --display :N   record the five sequences on that 1920×1080 Xvfb with real X clients (scripts/bench-codec.sh)
+//   --frames DIR   keep the recorded sequences in DIR, or reuse the ones already there (no Xvfb needed then)
+//   --only NAME    run one sequence ("scrolling text"); --no-ffmpeg leaves x264 / VP9 out (quick profiling)
 //   (no option)    the same five workloads drawn in memory
 // "ours" is the agent's real path: compare with the previous frame (no damage hints: the worst case),
-// move search, SOLID / zstd RGBA runs / COPY_RECT. raw BGRA, zlib (VNC's ZRLE class) and JPEG q80
+// the previous move tried again, else the move search, SOLID / zstd RGBA runs / COPY_RECT. "ours, XDamage
+// hints" is the same with the damage rectangles the agent's X11 capture reported while recording (what
+// the agent does on X11); "ours, move searched every frame" never tries the previous move first (what a
+// scroll's first frame, or one that changes speed, costs); "ours, lossy allowed" is a viewer at q80. raw BGRA, zlib (VNC's ZRLE class) and JPEG q80
 // (MeshCentral / Remotely send JPEG tiles) encode the tiles that changed against the previous frame
 // (their change detection is not timed). ffmpeg x264 (ultrafast, zerolatency) and VP9 (realtime) get
 // the same raw frames over a pipe, one thread each; their figures are means over the run.
-string? display = null;
+string? display = null, keep = null, only = null;
+var skipFfmpeg = args.Contains("--no-ffmpeg");
 for (var a = 0; a < args.Length - 1; a++)
 {
     if (args[a] == "--display")
         display = args[a + 1];
+    else if (args[a] == "--frames")
+        keep = Path.GetFullPath(args[a + 1]);
+    else if (args[a] == "--only")
+        only = args[a + 1];
 }
 
 const int Width = Sequences.Width, Height = Sequences.Height, FrameBytes = Width * Height * 4;
-var scratch = Path.Combine(Path.GetTempPath(), $"guruconnect-bench-codec-{Environment.ProcessId}");
-var sequences = new List<(string Name, Func<int, byte[], bool> Draw, int Frames, string? File)>();
-if (display is not null)
+var scratch = keep ?? Path.Combine(Path.GetTempPath(), $"guruconnect-bench-codec-{Environment.ProcessId}");
+var sequences = new List<(string Name, Func<int, byte[], bool> Draw, int Frames, List<PixelRect[]?>? Damage)>();
+var recorded = keep is not null && XvfbRecorder.HasAll(keep);
+if (display is not null || recorded)
 {
-    foreach (var (name, file) in await new XvfbRecorder(display, scratch).RecordAllAsync())
+    var files = recorded ? XvfbRecorder.Existing(keep!) : await new XvfbRecorder(display!, scratch).RecordAllAsync();
+    foreach (var (name, file) in files)
     {
         var stream = File.OpenRead(file);
         sequences.Add((name, (i, frame) =>
@@ -32,7 +44,7 @@ if (display is not null)
             stream.Position = (long)i * FrameBytes;
             stream.ReadExactly(frame);
             return true;
-        }, (int)(stream.Length / FrameBytes), file));
+        }, (int)(stream.Length / FrameBytes), XvfbRecorder.ReadDamage(file)));
     }
 }
 else
@@ -41,7 +53,8 @@ else
         sequences.Add((name, draw, 61, null));
 }
 
-var ffmpeg = File.Exists("/usr/bin/ffmpeg") ? "/usr/bin/ffmpeg" : null;
+sequences.RemoveAll(s => only is not null && s.Name != only);
+var ffmpeg = File.Exists("/usr/bin/ffmpeg") && !skipFfmpeg ? "/usr/bin/ffmpeg" : null;
 var jpeg = TurboJpeg.TryCreate();
 var rows = new List<string[]>();
 var frame = new byte[FrameBytes];
@@ -49,15 +62,19 @@ var frame = new byte[FrameBytes];
 for (var pass = 0; pass < 2; pass++)
 {
     rows.Clear();
-    foreach (var (name, draw, frames, file) in sequences)
+    foreach (var (name, draw, frames, damage) in sequences)
     {
         Array.Clear(frame);
         using var display1 = new DisplayStream(1, Width, Height);
         using var encoder = new TileEncoder();
         using var lossyEncoder = new TileEncoder(GuruConnect.Agent.Platform.Linux.TurboJpegEncoder.TryOpen());
+        using var searching = new DisplayStream(1, Width, Height) { RepeatMoves = false };
+        using var searchingEncoder = new TileEncoder();
+        using var hinted = new DisplayStream(1, Width, Height);
+        using var hintedEncoder = new TileEncoder();
         var view = new ViewerDisplay(display1) { KeyframePending = false };
         var tiles = new List<EncodedTile>(1024);
-        var stats = new Dictionary<string, Stat> { ["ours"] = new(), ["ours, lossy allowed"] = new(), ["raw BGRA"] = new(), ["zlib"] = new(), ["JPEG q80"] = new() };
+        var stats = new Dictionary<string, Stat> { ["ours"] = new(), ["ours, XDamage hints"] = new(), ["ours, move searched every frame"] = new(), ["ours, lossy allowed"] = new(), ["raw BGRA"] = new(), ["zlib"] = new(), ["JPEG q80"] = new() };
         var gather = new byte[Width * 64 * 4];
         var zlibOut = new MemoryStream(16 * 1024 * 1024);
         for (var i = 0; i < frames; i++)
@@ -72,7 +89,7 @@ for (var pass = 0; pass < 2; pass++)
             if (changed)
             {
                 tiles.Clear();
-                encoder.Encode(display1, display1.Changed, tiles);
+                encoder.Encode(display1, display1.Changed, tiles, exact: true);
                 foreach (var tile in tiles)
                     bytes += tile.Data.Length + 12; // + the Tile message's fields
                 if (display1.Move is not null)
@@ -81,6 +98,48 @@ for (var pass = 0; pass < 2; pass++)
 
             var elapsed = CpuClock.Since(started);
             allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+
+            // The same capture without trying the previous move again first: what the first frame of a
+            // scroll or drag costs, and every frame of one that changes speed.
+            var searchAllocated = GC.GetAllocatedBytesForCurrentThread();
+            var searchStarted = CpuClock.Now();
+            long searchBytes = 0;
+            if (searching.Ingest(captured, detectScroll: true))
+            {
+                tiles.Clear();
+                searchingEncoder.Encode(searching, searching.Changed, tiles, exact: true);
+                foreach (var tile in tiles)
+                    searchBytes += tile.Data.Length + 12;
+                if (searching.Move is not null)
+                    searchBytes += 16;
+            }
+
+            var searchElapsed = CpuClock.Since(searchStarted);
+            searchAllocated = GC.GetAllocatedBytesForCurrentThread() - searchAllocated;
+
+            // The same capture with the XDamage rectangles the agent's X11 capture reported with it: what
+            // the agent does on X11 (the rows above compare the whole frame, the worst case).
+            var hintedElapsed = TimeSpan.Zero;
+            long hintedBytes = 0, hintedAllocated = 0;
+            if (damage is not null)
+            {
+                var rects = damage[i];
+                var withHints = new CapturedFrame(frame, Width, Height, Width * 4, rects ?? [], damageKnown: rects is not null);
+                hintedAllocated = GC.GetAllocatedBytesForCurrentThread();
+                var hintedStarted = CpuClock.Now();
+                if (hinted.Ingest(withHints, detectScroll: true))
+                {
+                    tiles.Clear();
+                    hintedEncoder.Encode(hinted, hinted.Changed, tiles, exact: true);
+                    foreach (var tile in tiles)
+                        hintedBytes += tile.Data.Length + 12;
+                    if (hinted.Move is not null)
+                        hintedBytes += 16;
+                }
+
+                hintedElapsed = CpuClock.Since(hintedStarted);
+                hintedAllocated = GC.GetAllocatedBytesForCurrentThread() - hintedAllocated;
+            }
 
             // The same capture for a viewer that allows lossy tiles (q80): photo/video tiles as JPEG,
             // re-sent lossless once quiet, as StreamPump does; the capture's compare time is counted too.
@@ -92,7 +151,7 @@ for (var pass = 0; pass < 2; pass++)
             if (!view.Dirty.IsEmpty && lossyEncoder.CanEncodeJpeg)
             {
                 tiles.Clear();
-                lossyEncoder.Encode(display1, view.Dirty, tiles, 80, view.Lossy, view.Refine);
+                lossyEncoder.Encode(display1, view.Dirty, tiles, 80, view.Lossy, view.Refine, exact: true);
                 foreach (var tile in tiles)
                     lossyBytes += tile.Data.Length + 12;
                 if (changed && display1.Move is not null)
@@ -105,6 +164,9 @@ for (var pass = 0; pass < 2; pass++)
             if (i == 0)
                 continue;
             stats["ours"].Add(bytes, elapsed, allocated);
+            stats["ours, move searched every frame"].Add(searchBytes, searchElapsed, searchAllocated);
+            if (damage is not null)
+                stats["ours, XDamage hints"].Add(hintedBytes, hintedElapsed, hintedAllocated);
             if (lossyEncoder.CanEncodeJpeg)
                 stats["ours, lossy allowed"].Add(lossyBytes, lossyElapsed, -1);
 
@@ -166,9 +228,10 @@ Console.WriteLine("| " + string.Join(" | ", widths.Select(w => new string('-', w
 foreach (var row in rows)
     Console.WriteLine("| " + string.Join(" | ", row.Select((v, c) => c >= 2 ? v.PadLeft(widths[c]) : v.PadRight(widths[c]))) + " |");
 Console.WriteLine();
-Console.WriteLine($"frames: {(display is null ? "drawn in memory (61 per sequence)" : $"recorded on Xvfb {display} ({XvfbRecorder.Frames} per sequence)")}; " +
-    $"ffmpeg: {(ffmpeg is null ? "not installed (apt ffmpeg): not measured" : "x264 / VP9 one thread each, mean over the run")}; {Environment.ProcessorCount} cores, .NET {Environment.Version}.");
-if (Directory.Exists(scratch))
+var source = recorded ? $"recorded on Xvfb earlier, read from {keep}" : display is null ? "drawn in memory (61 per sequence)" : $"recorded on Xvfb {display}";
+Console.WriteLine($"frames: {source} ({sequences[0].Frames} per sequence, the first (key)frame not counted); " +
+    $"ffmpeg: {(ffmpeg is null ? skipFfmpeg ? "left out (--no-ffmpeg)" : "not installed (apt ffmpeg): not measured" : "x264 / VP9 one thread each, mean over the run")}; {Environment.ProcessorCount} cores, .NET {Environment.Version}.");
+if (keep is null && Directory.Exists(scratch))
     Directory.Delete(scratch, recursive: true);
 
 static IEnumerable<(string Method, string[] Codec)> FfmpegCodecs()

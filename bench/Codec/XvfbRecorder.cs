@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GuruConnect.Agent.Platform.Linux.X11;
+using GuruConnect.Agent.Streaming;
 
 namespace GuruConnect.Bench.Codec;
 
@@ -11,38 +12,67 @@ namespace GuruConnect.Bench.Codec;
 internal sealed class XvfbRecorder(string display, string folder)
 {
     public const int Frames = 41;
+    private static readonly string[] Names = ["terminal typing", "scrolling text", "window drag", "photo slideshow", "idle clock"];
     private readonly List<Process> clients = [];
+
+    /// <summary>Whether <paramref name="folder"/> holds a complete earlier recording (<c>--frames</c>).</summary>
+    public static bool HasAll(string folder) =>
+        Names.All(n => File.Exists(FileOf(folder, n)) && File.Exists(DamageOf(FileOf(folder, n))) && new FileInfo(FileOf(folder, n)).Length == (long)Frames * 1920 * 1080 * 4);
+
+    public static List<(string Name, string File)> Existing(string folder) => [.. Names.Select(n => (n, FileOf(folder, n)))];
 
     public async Task<List<(string Name, string File)>> RecordAllAsync()
     {
         Directory.CreateDirectory(folder);
         return
         [
-            await RecordAsync("terminal typing", TypingAsync),
-            await RecordAsync("scrolling text", ScrollingAsync),
-            await RecordAsync("window drag", DragAsync),
-            await RecordAsync("photo slideshow", SlideshowAsync),
-            await RecordAsync("idle clock", ClockAsync),
+            await RecordAsync(Names[0], TypingAsync),
+            await RecordAsync(Names[1], ScrollingAsync),
+            await RecordAsync(Names[2], DragAsync),
+            await RecordAsync(Names[3], SlideshowAsync),
+            await RecordAsync(Names[4], ClockAsync),
         ];
     }
 
-    private static void Write(X11Screen screen, uint id, FileStream output)
+    private static string FileOf(string folder, string name) => Path.Combine(folder, name.Replace(' ', '-') + ".bgrx");
+
+    /// <summary>
+    /// The XDamage rectangles the agent's capture reported with each frame, one line per frame ("-" when
+    /// it knew none), so the bench can replay the agent's real X11 path as well as the no-hint worst case.
+    /// </summary>
+    public static List<PixelRect[]?> ReadDamage(string file) =>
+        [.. File.ReadAllLines(DamageOf(file)).Select(line => line == "-" ? null : line.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(r => r.Split(',').Select(int.Parse).ToArray()).Select(v => new PixelRect(v[0], v[1], v[2], v[3])).ToArray())];
+
+    private static string DamageOf(string file) => Path.ChangeExtension(file, ".damage");
+
+    private static void Write(X11Screen screen, uint id, FileStream output, StreamWriter damage)
     {
         var frame = screen.Capture(id);
         for (var y = 0; y < frame.Height; y++)
             output.Write(frame.Row(y));
+        if (!frame.DamageKnown)
+        {
+            damage.WriteLine("-");
+            return;
+        }
+
+        foreach (var rect in frame.Damage)
+            damage.Write($"{rect.X},{rect.Y},{rect.Width},{rect.Height} ");
+        damage.WriteLine();
     }
 
     private async Task<(string, string)> RecordAsync(string name, Func<Func<Task>, Task> scenario)
     {
-        var file = Path.Combine(folder, name.Replace(' ', '-') + ".bgrx");
+        var file = FileOf(folder, name);
         using var output = File.Create(file);
+        using var damage = new StreamWriter(DamageOf(file));
         using var screen = new X11Screen(X11Connection.Open(display));
         var id = screen.GetDisplays()[0].Id;
         async Task Grab()
         {
             await Task.Delay(60); // let the client draw
-            Write(screen, id, output);
+            Write(screen, id, output, damage);
         }
 
         try

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace GuruConnect.Agent.Streaming;
 
@@ -18,7 +19,9 @@ internal sealed class DisplayStream : IDisposable
     private readonly uint[] history;
     private readonly long[] classifiedAt;
     private readonly bool[] lossy;
+    private readonly PixelRect[] boxes;
     private byte[] reference = [];
+    private ScrollMove? lastMove;
 
     public DisplayStream(uint id, int width, int height)
     {
@@ -32,6 +35,7 @@ internal sealed class DisplayStream : IDisposable
         history = new uint[Changed.Columns * Changed.Rows];
         classifiedAt = new long[history.Length];
         lossy = new bool[history.Length];
+        boxes = new PixelRect[history.Length];
         reference = ArrayPool<byte>.Shared.Rent(Stride * height);
     }
 
@@ -47,6 +51,12 @@ internal sealed class DisplayStream : IDisposable
     public long Generation { get; private set; }
 
     public bool HasReference { get; private set; }
+
+    /// <summary>
+    /// Whether a capture first tries the previous capture's move again (<see cref="MoveDetector.Repeat"/>)
+    /// before comparing and searching; off only to measure the search alone (bench/Codec).
+    /// </summary>
+    public bool RepeatMoves { get; init; } = true;
 
     /// <summary>Tiles the latest capture changed, after <see cref="Move"/> is applied.</summary>
     public TileMap Changed { get; }
@@ -84,6 +94,13 @@ internal sealed class DisplayStream : IDisposable
         return changed;
     }
 
+    /// <summary>
+    /// The part of a tile of <see cref="Changed"/> that differs from what a viewer up to date before the
+    /// latest capture shows (after <see cref="Move"/>): the rows and columns between the first and last
+    /// differing pixel. Only for such a viewer; the whole tile for a keyframe.
+    /// </summary>
+    public PixelRect ChangedBox(int column, int row) => boxes[(row * Changed.Columns) + column];
+
     /// <summary>Captures since the tile last changed, up to 32.</summary>
     public int QuietCaptures(int column, int row) => BitOperations.TrailingZeroCount(history[(row * Changed.Columns) + column]);
 
@@ -115,6 +132,9 @@ internal sealed class DisplayStream : IDisposable
             for (var y = 0; y < Height; y++)
                 frame.Row(y).CopyTo(reference.AsSpan(y * Stride, Stride));
             HasReference = true;
+            lastMove = null;
+            for (var i = 0; i < boxes.Length; i++)
+                boxes[i] = Changed.TileRect(i % Changed.Columns, i / Changed.Columns);
             Changed.SetAll();
             ChangedWithoutMove.SetAll();
             Generation++;
@@ -134,6 +154,27 @@ internal sealed class DisplayStream : IDisposable
             candidates.SetAll();
         }
 
+        var previous = lastMove;
+        lastMove = null;
+        if (detectScroll && RepeatMoves && previous is { } guess && candidates.Intersects(guess.Destination) &&
+            MoveDetector.Repeat(reference.AsSpan(0, Stride * Height), Stride, frame, guess) is { } repeated)
+        {
+            // The move went on at the same speed: proven and made in the reference already, so the band
+            // is neither compared first nor searched. There was no compare before the move, so a viewer
+            // that missed it takes all of its destination (ChangedWithoutMove is a superset either way).
+            Move = lastMove = repeated;
+            var destination = repeated.Destination;
+            candidates.SetRect(destination);
+            candidates.UnsetInside(destination);
+            Compare(frame, candidates, Changed);
+            ChangedWithoutMove.CopyFrom(Changed);
+            ChangedWithoutMove.SetRect(destination);
+            MeasureBoxes(frame, Changed);
+            CopyTiles(frame, Changed);
+            Generation++;
+            return true;
+        }
+
         Compare(frame, candidates, Changed);
         if (Changed.IsEmpty)
             return false;
@@ -142,6 +183,7 @@ internal sealed class DisplayStream : IDisposable
         if (detectScroll && Changed.Count >= ScrollSearchMinimumTiles && mover.Detect(reference.AsSpan(0, Stride * Height), Stride, frame, Changed) is { } move)
         {
             Move = move;
+            lastMove = move.Height >= MoveDetector.MinimumRows ? move : null;
             // The detector moved the rectangle in the reference as the viewer will, proving it equal to
             // the capture: only the tiles it covers in part (and changed ones outside it) are compared again.
             var destination = move.Destination;
@@ -152,13 +194,18 @@ internal sealed class DisplayStream : IDisposable
             Compare(frame, candidates, Changed);
         }
 
+        MeasureBoxes(frame, Changed);
         CopyTiles(frame, Changed);
         Generation++;
         return true;
     }
 
     /// <summary>Forgets the reference, so the next capture is a keyframe for everybody.</summary>
-    public void Reset() => HasReference = false;
+    public void Reset()
+    {
+        HasReference = false;
+        lastMove = null;
+    }
 
     public void Dispose()
     {
@@ -220,6 +267,51 @@ internal sealed class DisplayStream : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// <see cref="ChangedBox"/> of every changed tile, against the reference before it is updated: the
+    /// first and last differing rows, then the columns over those rows. Reads only changed tiles, and
+    /// stops early where the change spans the tile (a photo, a new page).
+    /// </summary>
+    private void MeasureBoxes(CapturedFrame frame, TileMap tiles)
+    {
+        for (var row = 0; row < tiles.Rows; row++)
+        {
+            for (var column = 0; column < tiles.Columns; column++)
+            {
+                if (!tiles[column, row])
+                    continue;
+                var rect = tiles.TileRect(column, row);
+                var top = rect.Y;
+                while (top < rect.Bottom - 1 && RowOf(frame.Pixels, frame.Stride, rect, top).SequenceEqual(RowOf(reference, Stride, rect, top)))
+                    top++;
+                var bottom = rect.Bottom;
+                while (bottom > top + 1 && RowOf(frame.Pixels, frame.Stride, rect, bottom - 1).SequenceEqual(RowOf(reference, Stride, rect, bottom - 1)))
+                    bottom--;
+                int left = rect.Width, right = 0;
+                for (var y = top; y < bottom && (left > 0 || right < rect.Width); y++)
+                {
+                    var now = RowOf(frame.Pixels, frame.Stride, rect, y);
+                    var before = RowOf(reference, Stride, rect, y);
+                    var prefix = now.CommonPrefixLength(before);
+                    if (prefix == now.Length)
+                        continue;
+                    left = Math.Min(left, prefix);
+                    var end = now.Length;
+                    while (end > prefix && now[end - 1] == before[end - 1])
+                        end--;
+                    right = Math.Max(right, end);
+                }
+
+                boxes[(row * tiles.Columns) + column] = right <= left
+                    ? rect // nothing differs (a tile marked for another reason): the whole tile
+                    : new PixelRect(rect.X + left, top, right - left, bottom - top);
+            }
+        }
+    }
+
+    private static ReadOnlySpan<uint> RowOf(ReadOnlySpan<byte> pixels, int stride, PixelRect rect, int y) =>
+        MemoryMarshal.Cast<byte, uint>(pixels.Slice((y * stride) + (rect.X * 4), rect.Width * 4));
 
     private void CopyTiles(CapturedFrame frame, TileMap tiles)
     {

@@ -26,6 +26,9 @@ internal sealed class MoveDetector
 
     private const int MaxProbes = 8;
 
+    /// <summary>Rows of the previous move's rectangle checked before <see cref="Repeat"/> writes anything.</summary>
+    private const int RepeatSamples = 8;
+
     private readonly (int X, int Y)[] probes = new (int, int)[MaxProbes];
 
     public ScrollMove? Detect(Span<byte> reference, int stride, CapturedFrame frame, TileMap changed)
@@ -134,11 +137,7 @@ internal sealed class MoveDetector
 
     /// <summary>
     /// Grows the moved rectangle around the probe inside the band (source and destination both): its
-    /// rows along the probe's column, its columns from a few of those rows. Then one pass over its rows,
-    /// in the order that never reads a row already overwritten, compares each with the displaced
-    /// reference and, when equal, writes it into the reference where it now is — the move the viewer
-    /// makes, done at the cost of one compare. A row that differs ends the rectangle there, so what
-    /// is returned is exactly what was written, and equal to the capture.
+    /// rows along the probe's column, its columns from a few of those rows; then <see cref="Prove"/>.
     /// </summary>
     private static ScrollMove? Grow(Span<byte> reference, int stride, CapturedFrame frame, PixelRect band, (int X, int Y) probe, int dx, int dy)
     {
@@ -172,10 +171,66 @@ internal sealed class MoveDetector
             x0 = x;
         }
 
-        var width = x1 - x0;
+        return Prove(reference, stride, frame, x0, y0, x1 - x0, y1 - y0, dx, dy);
+    }
+
+    /// <summary>
+    /// Tries the previous capture's move again at the same displacement — a scroll or a drag usually
+    /// goes on at one speed — without searching and without the caller's compare of the band. A scroll
+    /// moves content inside a rectangle that stays put; a dragged window takes its rectangle along, so
+    /// both are tried, the likelier first (sideways: the drag). A few rows spread over a candidate are
+    /// checked first (cheap, nothing written), then <see cref="Prove"/> moves what holds. Null, with the
+    /// reference untouched, when no candidate's samples agree; the caller then searches as usual.
+    /// </summary>
+    public static ScrollMove? Repeat(Span<byte> reference, int stride, CapturedFrame frame, ScrollMove previous)
+    {
+        int dx = previous.SourceX - previous.X, dy = previous.SourceY - previous.Y;
+        var same = previous;
+        var along = previous with { X = previous.X - dx, Y = previous.Y - dy, SourceX = previous.X, SourceY = previous.Y };
+        var (first, second) = dx != 0 ? (along, same) : (same, along);
+        if (Holds(reference, stride, frame, first, dx, dy))
+            return Prove(reference, stride, frame, first.X, first.Y, first.Width, first.Height, dx, dy);
+        if (Holds(reference, stride, frame, second, dx, dy))
+            return Prove(reference, stride, frame, second.X, second.Y, second.Width, second.Height, dx, dy);
+        return null;
+    }
+
+    /// <summary>
+    /// Whether every sampled row of <paramref name="move"/> matches the reference displaced, and enough
+    /// of them differ where they were: a screen that stopped moving (or flat strips, such as the blank
+    /// rows between lines of text) is not a move, and must not make a frame out of nothing.
+    /// </summary>
+    private static bool Holds(ReadOnlySpan<byte> reference, int stride, CapturedFrame frame, ScrollMove move, int dx, int dy)
+    {
+        if (move.Height < MinimumRows || move.X < 0 || move.Y < 0 || move.Right > frame.Width || move.Bottom > frame.Height ||
+            move.SourceX < 0 || move.SourceY < 0 || move.SourceX + move.Width > frame.Width || move.SourceY + move.Height > frame.Height)
+            return false;
+        var moved = 0;
+        for (var k = 0; k < RepeatSamples; k++)
+        {
+            var y = move.Y + ((move.Height - 1) * k / (RepeatSamples - 1));
+            var now = Segment(frame.Pixels, frame.Stride, move.X, y, move.Width);
+            if (!now.SequenceEqual(Segment(reference, stride, move.X + dx, y + dy, move.Width)))
+                return false;
+            if (!now.SequenceEqual(Segment(reference, stride, move.X, y, move.Width)))
+                moved++;
+        }
+
+        return moved * 2 >= RepeatSamples;
+    }
+
+    /// <summary>
+    /// One pass over the rectangle's rows, in the order that never reads a row already overwritten:
+    /// each is compared with the displaced reference and, when equal, written into the reference where
+    /// it now is — the move the viewer makes, done at the cost of one compare. A row that differs ends
+    /// the rectangle there, so what is returned is exactly what was written, and equal to the capture.
+    /// </summary>
+    private static ScrollMove? Prove(Span<byte> reference, int stride, CapturedFrame frame, int x0, int y0, int width, int height, int dx, int dy)
+    {
+        var y1 = y0 + height;
         var down = dy > 0; // rows move up: read below, write above, so go top to bottom
         var done = 0;
-        for (var i = 0; i < y1 - y0; i++)
+        for (var i = 0; i < height; i++)
         {
             var y = down ? y0 + i : y1 - 1 - i;
             var now = Segment(frame.Pixels, frame.Stride, x0, y, width);

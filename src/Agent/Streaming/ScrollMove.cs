@@ -7,4 +7,8 @@ namespace GuruConnect.Agent.Streaming;
 internal readonly record struct ScrollMove(int X, int Y, int Width, int Height, int SourceX, int SourceY)
 {
     public PixelRect Destination => new(X, Y, Width, Height);
+
+    public int Right => X + Width;
+
+    public int Bottom => Y + Height;
 }

@@ -214,7 +214,7 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time, IJpegE
         }
 
         tiles.Clear();
-        displays[display.Id].Encoder.Encode(display, view.Dirty, tiles, viewer.PreferLossless ? 0 : viewer.Quality, view.Lossy, view.Refine);
+        displays[display.Id].Encoder.Encode(display, view.Dirty, tiles, viewer.PreferLossless ? 0 : viewer.Quality, view.Lossy, view.Refine, exact: view.Exact && !keyframe);
         view.Refine.Clear();
         foreach (var tile in tiles)
         {
@@ -230,6 +230,7 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time, IJpegE
         }
 
         view.Dirty.Clear();
+        view.Exact = false;
         view.PendingMove = null;
         view.KeyframePending = false;
         return new Envelope { ViewerId = viewer.Id, VideoFrame = frame };

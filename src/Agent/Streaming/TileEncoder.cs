@@ -34,8 +34,11 @@ internal sealed class TileEncoder(IJpegEncoder? jpeg = null) : IDisposable
     /// that allows lossy tiles) photo and video tiles (<see cref="DisplayStream.MayGoLossy"/>) become JPEG
     /// runs at that quality, except those in <paramref name="refine"/>; <paramref name="lossySent"/> then
     /// records which tiles went lossy.
+    /// With <paramref name="exact"/> (<see cref="ViewerDisplay.Exact"/>) a lossless run is cut to the
+    /// part of its tiles that changed (<see cref="DisplayStream.ChangedBox"/>), except tiles being
+    /// refined or last sent lossy, which are re-sent whole.
     /// </summary>
-    public void Encode(DisplayStream display, TileMap dirty, List<EncodedTile> output, int jpegQuality = 0, TileMap? lossySent = null, TileMap? refine = null)
+    public void Encode(DisplayStream display, TileMap dirty, List<EncodedTile> output, int jpegQuality = 0, TileMap? lossySent = null, TileMap? refine = null, bool exact = false)
     {
         if (generation != display.Generation)
             BeginGeneration(display);
@@ -70,7 +73,7 @@ internal sealed class TileEncoder(IJpegEncoder? jpeg = null) : IDisposable
                 var rect = new PixelRect(first.X, first.Y, last.Right - first.X, first.Height);
                 var tile = lossy ? EncodeJpeg(pixels, display.Stride, rect, jpegQuality) : null;
                 lossy = tile is not null;
-                output.Add(tile ?? EncodeRun(pixels, display.Stride, rect));
+                output.Add(tile ?? EncodeRun(pixels, display.Stride, exact ? Trim(display, rect, row, column, end, lossySent, refine) : rect));
                 for (var c = column; c < end; c++)
                 {
                     if (lossy)
@@ -110,6 +113,24 @@ internal sealed class TileEncoder(IJpegEncoder? jpeg = null) : IDisposable
                 ArrayPool<byte>.Shared.Return(scratch);
             scratch = ArrayPool<byte>.Shared.Rent(display.Stride * TileMap.TileSize);
         }
+    }
+
+    /// <summary>The run cut to the union of its tiles' changed boxes, or the whole run if a tile must go whole.</summary>
+    private static PixelRect Trim(DisplayStream display, PixelRect run, int row, int first, int end, TileMap? lossySent, TileMap? refine)
+    {
+        int x0 = run.Right, y0 = run.Bottom, x1 = run.X, y1 = run.Y;
+        for (var c = first; c < end; c++)
+        {
+            if (lossySent?[c, row] == true || refine?[c, row] == true)
+                return run;
+            var box = display.ChangedBox(c, row);
+            x0 = Math.Min(x0, box.X);
+            y0 = Math.Min(y0, box.Y);
+            x1 = Math.Max(x1, box.Right);
+            y1 = Math.Max(y1, box.Bottom);
+        }
+
+        return x1 <= x0 || y1 <= y0 ? run : new PixelRect(x0, y0, x1 - x0, y1 - y0);
     }
 
     private bool TrySolid(DisplayStream display, PixelRect rect, List<EncodedTile> output)

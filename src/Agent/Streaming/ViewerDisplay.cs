@@ -25,6 +25,13 @@ internal sealed class ViewerDisplay(DisplayStream display)
     public bool HasWork => KeyframePending || PendingMove is not null || !Dirty.IsEmpty;
 
     /// <summary>
+    /// Whether the dirty tiles are exactly the latest capture's changes to a canvas that was up to date
+    /// before it, so each may be sent trimmed to <see cref="DisplayStream.ChangedBox"/>; false once
+    /// captures merge (the sender clears it with the dirty tiles).
+    /// </summary>
+    public bool Exact { get; set; }
+
+    /// <summary>
     /// Marks for a lossless re-send every lossy tile that has not changed for <paramref name="quietCaptures"/>
     /// captures, so nothing stays blurry once it holds still.
     /// </summary>
@@ -50,6 +57,7 @@ internal sealed class ViewerDisplay(DisplayStream display)
     {
         if (KeyframePending)
             return;
+        Exact = Dirty.IsEmpty && PendingMove is null;
         if (Dirty.IsEmpty && PendingMove is null && Display.Move is { } move)
         {
             // Up to date before the scroll: the viewer's canvas is the reference the move was found on.

@@ -24,7 +24,7 @@ public sealed class TileEncoderTests
     }
 
     [Fact]
-    public void OnePixelChange_SendsOnlyItsTile()
+    public void OnePixelChange_SendsOnlyThatPixel_ToAViewerThatWasUpToDate()
     {
         using var rig = new Rig(640, 480);
         rig.Screen.Noise(2);
@@ -35,11 +35,57 @@ public sealed class TileEncoderTests
 
         frame.Tiles.Count.ShouldBe(1);
         frame.Tiles[0].ShouldSatisfyAllConditions(
-            t => t.X.ShouldBe(192u),
-            t => t.Y.ShouldBe(256u),
-            t => t.W.ShouldBe(64u),
-            t => t.H.ShouldBe(64u));
+            t => t.X.ShouldBe(200u),
+            t => t.Y.ShouldBe(300u),
+            t => t.W.ShouldBe(1u),
+            t => t.H.ShouldBe(1u));
         rig.Canvas.Matches(rig.Screen.Pixels()).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void ChangesMergedOverTwoCaptures_SendWholeTiles()
+    {
+        using var rig = new Rig(640, 480);
+        rig.Screen.Noise(20);
+        var laggard = new ViewerDisplay(rig.Display) { KeyframePending = true };
+        var late = new ViewerCanvas();
+        rig.Step(keyframe: true);
+        late.Apply(rig.Send(laggard));
+        rig.Laggards.Add(laggard);
+
+        rig.Screen.Pixels()[((300 * 640) + 200) * 4] ^= 0xFF; // both in tile (3, 4), a capture apart
+        rig.Step();
+        rig.Screen.Pixels()[((260 * 640) + 250) * 4] ^= 0xFF;
+        rig.Step();
+        var frame = rig.Send(laggard);
+        late.Apply(frame);
+
+        frame.Tiles.Select(t => (t.X, t.Y, t.W, t.H)).ShouldBe([(192u, 256u, 64u, 64u)]);
+        late.Matches(rig.Screen.Pixels()).ShouldBeTrue();
+        rig.Canvas.Matches(rig.Screen.Pixels()).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void TrimmedRuns_CoverEveryChangedPixel_OverManyRandomEdits()
+    {
+        using var rig = new Rig(333, 200);
+        rig.Screen.Noise(21);
+        rig.Step(keyframe: true);
+        var random = new Random(22);
+        for (var step = 0; step < 60; step++)
+        {
+            for (var k = random.Next(1, 6); k > 0; k--)
+            {
+                var x = random.Next(333);
+                var y = random.Next(200);
+                var w = Math.Min(random.Next(1, 90), 333 - x);
+                var h = Math.Min(random.Next(1, 40), 200 - y);
+                rig.Screen.Fill(new PixelRect(x, y, w, h), 0xFF000000u | (uint)random.Next(1 << 24));
+            }
+
+            rig.Step();
+            rig.Canvas.Matches(rig.Screen.Pixels()).ShouldBeTrue($"after step {step}");
+        }
     }
 
     [Fact]
@@ -55,7 +101,7 @@ public sealed class TileEncoderTests
         var frame = rig.Step();
 
         frame.Tiles.Count.ShouldBe(1);
-        frame.Tiles[0].W.ShouldBe(320u);
+        frame.Tiles.Single().ShouldSatisfyAllConditions(t => t.X.ShouldBe(10u), t => t.W.ShouldBe(290u), t => t.H.ShouldBe(1u));
         rig.Canvas.Matches(rig.Screen.Pixels()).ShouldBeTrue();
     }
 
@@ -81,11 +127,11 @@ public sealed class TileEncoderTests
         rig.Screen.Pixels()[0] ^= 0xFF;
         rig.Display.Ingest(rig.Capture(), detectScroll: true).ShouldBeFalse();
 
-        // ...and a reported one is found, down to the tile.
+        // ...and a reported one is found, down to the pixel.
         rig.Screen.Pixels()[((200 * 640) + 400) * 4] ^= 0xFF;
         rig.Screen.Damage(new PixelRect(390, 190, 20, 20));
         var frame = rig.Step();
-        frame.Tiles.Select(t => (t.X, t.Y)).ShouldBe([(384u, 192u)]);
+        frame.Tiles.Select(t => (t.X, t.Y)).ShouldBe([(400u, 200u)]);
     }
 
     [Fact]
@@ -179,6 +225,156 @@ public sealed class TileEncoderTests
     }
 
     [Fact]
+    public void SteadyScroll_RepeatsThePreviousMove_AndStaysPixelExact()
+    {
+        using var rig = new Rig(640, 480);
+        var page = new byte[640 * 2000 * 4];
+        new Random(13).NextBytes(page);
+        ShowPage(rig.Screen, page, top: 0);
+        rig.Step(keyframe: true);
+
+        for (var i = 1; i <= 4; i++)
+        {
+            ShowPage(rig.Screen, page, top: i * 34);
+            var frame = rig.Step();
+
+            frame.Tiles[0].Encoding.ShouldBe(TileEncoding.CopyRect);
+            ((int)frame.Tiles[0].SrcY - (int)frame.Tiles[0].Y).ShouldBe(34);
+            rig.Canvas.Matches(rig.Screen.Pixels()).ShouldBeTrue();
+            // The destination is the whole screen but the bottom rows: one tile row of new rows is sent.
+            rig.Canvas.LastBytes.ShouldBeLessThan(640 * 4 * 128 + 4096);
+        }
+
+        rig.Display.Ingest(rig.Capture(), detectScroll: true).ShouldBeFalse(); // the scroll stopped: nothing to send
+    }
+
+    [Fact]
+    public void Repeat_OfTheSameMove_ProvesItWithoutSearch_AndRefusesAnotherSpeedOrAStill()
+    {
+        const int Width = 640, Height = 480;
+        var page = new byte[Width * 2000 * 4];
+        new Random(14).NextBytes(page);
+        var reference = page.AsSpan(0, Width * Height * 4).ToArray(); // the screen at top 0
+        var previous = new ScrollMove(0, 0, Width, Height - 34, 0, 34); // it scrolled 34 rows to get here
+        CapturedFrame At(int top) => new(page.AsSpan(top * Width * 4, Width * Height * 4), Width, Height, Width * 4, default, damageKnown: false);
+
+        var untouched = reference.ToArray();
+        MoveDetector.Repeat(reference, Width * 4, At(50), previous).ShouldBeNull(); // another speed
+        reference.ShouldBe(untouched);
+        MoveDetector.Repeat(reference, Width * 4, At(0), previous).ShouldBeNull(); // it stopped
+        reference.ShouldBe(untouched);
+
+        var flat = new byte[Width * Height * 4];
+        Array.Fill(flat, (byte)0x40);
+        var flatCopy = flat.ToArray();
+        MoveDetector.Repeat(flat, Width * 4, new CapturedFrame(flatCopy, Width, Height, Width * 4, default, damageKnown: false), previous)
+            .ShouldBeNull(); // a still, flat screen matches any displacement: still not a move
+
+        var move = MoveDetector.Repeat(reference, Width * 4, At(34), previous);
+
+        move.ShouldBe(previous);
+        // The rows it covers are now the capture's: the caller compares only the rest.
+        reference.AsSpan(0, (Height - 34) * Width * 4).SequenceEqual(page.AsSpan(34 * Width * 4, (Height - 34) * Width * 4)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void SteadyDrag_RepeatsTheMoveAlongWithTheWindow()
+    {
+        using var rig = new Rig(1280, 720);
+        var window = new byte[400 * 300 * 4];
+        new Random(15).NextBytes(window);
+        void Show(int left, int top)
+        {
+            var pixels = rig.Screen.Pixels();
+            for (var y = 0; y < 720; y++)
+            {
+                for (var x = 0; x < 1280; x++)
+                    BitConverter.TryWriteBytes(pixels.AsSpan(((y * 1280) + x) * 4), 0xFF000000u | (uint)(y / 9) << 8 | (uint)(x / 7));
+            }
+
+            for (var y = 0; y < 300; y++)
+                window.AsSpan(y * 400 * 4, 400 * 4).CopyTo(pixels.AsSpan((((top + y) * 1280) + left) * 4));
+        }
+
+        Show(100, 100);
+        rig.Step(keyframe: true);
+        for (var i = 1; i <= 4; i++)
+        {
+            Show(100 + (i * 14), 100 + (i * 6));
+            var frame = rig.Step();
+
+            var copy = frame.Tiles[0];
+            copy.Encoding.ShouldBe(TileEncoding.CopyRect);
+            ((int)copy.SrcX - (int)copy.X, (int)copy.SrcY - (int)copy.Y).ShouldBe((-14, -6));
+            (copy.W * copy.H).ShouldBeGreaterThan(390u * 290);
+            rig.Canvas.Matches(rig.Screen.Pixels()).ShouldBeTrue();
+        }
+    }
+
+    [Fact]
+    public void ViewerThatMissedRepeatedDrags_IsBroughtUpToDateByOneFrame()
+    {
+        using var rig = new Rig(1280, 720);
+        var window = new byte[400 * 300 * 4];
+        new Random(17).NextBytes(window);
+        void Show(int left, int top)
+        {
+            var pixels = rig.Screen.Pixels();
+            for (var y = 0; y < 720; y++)
+            {
+                for (var x = 0; x < 1280; x++)
+                    BitConverter.TryWriteBytes(pixels.AsSpan(((y * 1280) + x) * 4), 0xFF000000u | (uint)(y / 9) << 8 | (uint)(x / 7));
+            }
+
+            for (var y = 0; y < 300; y++)
+                window.AsSpan(y * 400 * 4, 400 * 4).CopyTo(pixels.AsSpan((((top + y) * 1280) + left) * 4));
+        }
+
+        Show(100, 100);
+        var laggard = new ViewerDisplay(rig.Display) { KeyframePending = true };
+        var late = new ViewerCanvas();
+        rig.Step(keyframe: true);
+        late.Apply(rig.Send(laggard));
+        rig.Laggards.Add(laggard);
+
+        for (var i = 1; i <= 5; i++)
+        {
+            Show(100 + (i * 40), 100 + (i * 24)); // 200 × 120 in all: beyond the tiles the first move touched
+            rig.Step();
+        }
+
+        late.Apply(rig.Send(laggard));
+
+        late.Matches(rig.Screen.Pixels()).ShouldBeTrue();
+        rig.Canvas.Matches(rig.Screen.Pixels()).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void ViewerThatMissedRepeatedMoves_IsBroughtUpToDateByOneFrame()
+    {
+        using var rig = new Rig(640, 480);
+        var page = new byte[640 * 2000 * 4];
+        new Random(16).NextBytes(page);
+        ShowPage(rig.Screen, page, top: 0);
+        var laggard = new ViewerDisplay(rig.Display) { KeyframePending = true };
+        var late = new ViewerCanvas();
+        rig.Step(keyframe: true);
+        late.Apply(rig.Send(laggard));
+        rig.Laggards.Add(laggard);
+
+        for (var i = 1; i <= 4; i++)
+        {
+            ShowPage(rig.Screen, page, top: i * 34);
+            rig.Step(); // the up-to-date viewer gets each move; the laggard only merges them
+        }
+
+        late.Apply(rig.Send(laggard));
+
+        late.Matches(rig.Screen.Pixels()).ShouldBeTrue();
+        rig.Canvas.Matches(rig.Screen.Pixels()).ShouldBeTrue();
+    }
+
+    [Fact]
     public void SteadyState_CaptureCompareAndEncode_AllocateNothing()
     {
         using var rig = new Rig(1920, 1080);
@@ -237,22 +433,42 @@ public sealed class TileEncoderTests
 
         public CapturedFrame Capture() => Screen.Capture(DisplayId);
 
+        /// <summary>Viewers that absorb every capture but are sent a frame only when a test says so (<see cref="Send"/>).</summary>
+        public List<ViewerDisplay> Laggards { get; } = [];
+
         /// <summary>Capture, compare, encode, and let the viewer apply the frame.</summary>
         public VideoFrame Step(bool keyframe = false)
         {
             var view = new ViewerDisplay(Display) { KeyframePending = keyframe };
             if (Display.Ingest(Capture(), detectScroll: true))
+            {
                 view.Absorb();
+                foreach (var laggard in Laggards)
+                    laggard.Absorb();
+            }
+
+            var frame = Send(view);
+            Canvas.Apply(frame);
+            return frame;
+        }
+
+        /// <summary>The frame that brings <paramref name="view"/> up to date, as StreamPump builds it.</summary>
+        public VideoFrame Send(ViewerDisplay view)
+        {
+            var keyframe = view.KeyframePending;
             if (keyframe)
                 view.Dirty.SetAll();
             var frame = new VideoFrame { DisplayId = DisplayId, Seq = ++seq, Width = (uint)width, Height = (uint)height, Keyframe = keyframe };
             if (view.PendingMove is { } move)
                 frame.Tiles.Add(new Tile { X = (uint)move.X, Y = (uint)move.Y, W = (uint)move.Width, H = (uint)move.Height, Encoding = TileEncoding.CopyRect, SrcX = (uint)move.SourceX, SrcY = (uint)move.SourceY });
             tiles.Clear();
-            Encoder.Encode(Display, view.Dirty, tiles);
+            Encoder.Encode(Display, view.Dirty, tiles, exact: view.Exact && !keyframe);
             foreach (var t in tiles)
                 frame.Tiles.Add(new Tile { X = (uint)t.X, Y = (uint)t.Y, W = (uint)t.Width, H = (uint)t.Height, Encoding = t.Encoding, Data = Google.Protobuf.ByteString.CopyFrom(t.Data.Span) });
-            Canvas.Apply(frame);
+            view.Dirty.Clear();
+            view.Exact = false;
+            view.PendingMove = null;
+            view.KeyframePending = false;
             return frame;
         }
 
