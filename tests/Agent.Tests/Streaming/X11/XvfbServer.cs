@@ -24,31 +24,42 @@ internal sealed class XvfbServer : IDisposable
         var xvfb = new[] { "/usr/bin/Xvfb", "/usr/local/bin/Xvfb" }.FirstOrDefault(File.Exists);
         if (xvfb is null)
             Assert.Skip("Xvfb is not installed (apt-get install xvfb; scripts/test.sh does).");
-        for (var attempt = 0; attempt < 5; attempt++)
+        // -displayfd 1: Xvfb picks a free display number itself (the lock file makes that atomic between
+        // parallel tests) and prints it on stdout once it accepts connections, so there is no number to
+        // guess and no socket to poll. A loaded runner can take seconds to get there.
+        var start = new ProcessStartInfo(xvfb, $"-displayfd 1 -screen 0 {width}x{height}x24 -nolisten tcp -noreset")
         {
-            var number = Random.Shared.Next(200, 900);
-            if (File.Exists($"/tmp/.X{number}-lock"))
-                continue;
-            var start = new ProcessStartInfo(xvfb, $":{number} -screen 0 {width}x{height}x24 -nolisten tcp -noreset")
-            {
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-            };
-            var process = Process.Start(start)!;
-            process.BeginErrorReadLine();
-            process.BeginOutputReadLine();
-            for (var i = 0; i < 100 && !process.HasExited; i++)
-            {
-                if (File.Exists($"/tmp/.X11-unix/X{number}"))
-                    return new XvfbServer(process, $":{number}");
-                await Task.Delay(50, TestContext.Current.CancellationToken);
-            }
-
-            process.Kill();
-            process.Dispose();
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        var process = Process.Start(start)!;
+        var errors = new System.Text.StringBuilder();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (errors)
+                errors.AppendLine(e.Data);
+        };
+        process.BeginErrorReadLine();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        string? number = null;
+        try
+        {
+            number = await process.StandardOutput.ReadLineAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
         }
 
-        Assert.Skip("Xvfb did not start on any of five display numbers.");
+        if (!string.IsNullOrWhiteSpace(number) && !process.HasExited)
+            return new XvfbServer(process, $":{number.Trim()}");
+
+        if (!process.HasExited)
+            process.Kill();
+        process.WaitForExit(5000);
+        process.Dispose();
+        lock (errors)
+            Assert.Skip($"Xvfb did not start within 60 s: {errors.ToString().Trim()}");
         return null!;
     }
 
