@@ -177,18 +177,7 @@ public sealed class TileEncoderTests
         using var rig = new Rig(1280, 720);
         var window = new byte[400 * 300 * 4];
         new Random(11).NextBytes(window);
-        void Show(int left, int top)
-        {
-            var pixels = rig.Screen.Pixels();
-            for (var y = 0; y < 720; y++)
-            {
-                for (var x = 0; x < 1280; x++)
-                    BitConverter.TryWriteBytes(pixels.AsSpan(((y * 1280) + x) * 4), 0xFF000000u | (uint)(y / 9) << 8 | (uint)(x / 7));
-            }
-
-            for (var y = 0; y < 300; y++)
-                window.AsSpan(y * 400 * 4, 400 * 4).CopyTo(pixels.AsSpan((((top + y) * 1280) + left) * 4));
-        }
+        void Show(int left, int top) => ShowWindow(rig.Screen, window, left, top);
 
         Show(100, 100);
         rig.Step(keyframe: true);
@@ -283,18 +272,7 @@ public sealed class TileEncoderTests
         using var rig = new Rig(1280, 720);
         var window = new byte[400 * 300 * 4];
         new Random(15).NextBytes(window);
-        void Show(int left, int top)
-        {
-            var pixels = rig.Screen.Pixels();
-            for (var y = 0; y < 720; y++)
-            {
-                for (var x = 0; x < 1280; x++)
-                    BitConverter.TryWriteBytes(pixels.AsSpan(((y * 1280) + x) * 4), 0xFF000000u | (uint)(y / 9) << 8 | (uint)(x / 7));
-            }
-
-            for (var y = 0; y < 300; y++)
-                window.AsSpan(y * 400 * 4, 400 * 4).CopyTo(pixels.AsSpan((((top + y) * 1280) + left) * 4));
-        }
+        void Show(int left, int top) => ShowWindow(rig.Screen, window, left, top);
 
         Show(100, 100);
         rig.Step(keyframe: true);
@@ -317,18 +295,7 @@ public sealed class TileEncoderTests
         using var rig = new Rig(1280, 720);
         var window = new byte[400 * 300 * 4];
         new Random(17).NextBytes(window);
-        void Show(int left, int top)
-        {
-            var pixels = rig.Screen.Pixels();
-            for (var y = 0; y < 720; y++)
-            {
-                for (var x = 0; x < 1280; x++)
-                    BitConverter.TryWriteBytes(pixels.AsSpan(((y * 1280) + x) * 4), 0xFF000000u | (uint)(y / 9) << 8 | (uint)(x / 7));
-            }
-
-            for (var y = 0; y < 300; y++)
-                window.AsSpan(y * 400 * 4, 400 * 4).CopyTo(pixels.AsSpan((((top + y) * 1280) + left) * 4));
-        }
+        void Show(int left, int top) => ShowWindow(rig.Screen, window, left, top);
 
         Show(100, 100);
         var laggard = new ViewerDisplay(rig.Display) { KeyframePending = true };
@@ -415,6 +382,22 @@ public sealed class TileEncoderTests
         var rowBytes = (int)d.Width * 4;
         page.AsSpan(top * rowBytes, rowBytes * (int)d.Height).CopyTo(screen.Pixels());
         screen.Damage(new PixelRect(0, 0, (int)d.Width, (int)d.Height));
+    }
+
+    /// <summary>A 400×300 window of noise at (left, top) over a smooth background, drawn afresh.</summary>
+    private static void ShowWindow(FakeScreen screen, byte[] window, int left, int top)
+    {
+        var d = screen.Display();
+        int width = (int)d.Width, height = (int)d.Height;
+        var pixels = screen.Pixels();
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+                BitConverter.TryWriteBytes(pixels.AsSpan(((y * width) + x) * 4), 0xFF000000u | (uint)(y / 9) << 8 | (uint)(x / 7));
+        }
+
+        for (var y = 0; y < 300; y++)
+            window.AsSpan(y * 400 * 4, 400 * 4).CopyTo(pixels.AsSpan((((top + y) * width) + left) * 4));
     }
 
     /// <summary>One display's encoder and a viewer that decodes what it produces.</summary>
