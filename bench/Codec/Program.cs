@@ -87,14 +87,7 @@ for (var pass = 0; pass < 2; pass++)
             var ingested = CpuClock.Since(started);
             long bytes = 0;
             if (changed)
-            {
-                tiles.Clear();
-                encoder.Encode(display1, display1.Changed, tiles, exact: true);
-                foreach (var tile in tiles)
-                    bytes += tile.Data.Length + 12; // + the Tile message's fields
-                if (display1.Move is not null)
-                    bytes += 16;
-            }
+                bytes = EncodedBytes(display1, encoder, tiles);
 
             var elapsed = CpuClock.Since(started);
             allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
@@ -105,14 +98,7 @@ for (var pass = 0; pass < 2; pass++)
             var searchStarted = CpuClock.Now();
             long searchBytes = 0;
             if (searching.Ingest(captured, detectScroll: true))
-            {
-                tiles.Clear();
-                searchingEncoder.Encode(searching, searching.Changed, tiles, exact: true);
-                foreach (var tile in tiles)
-                    searchBytes += tile.Data.Length + 12;
-                if (searching.Move is not null)
-                    searchBytes += 16;
-            }
+                searchBytes = EncodedBytes(searching, searchingEncoder, tiles);
 
             var searchElapsed = CpuClock.Since(searchStarted);
             searchAllocated = GC.GetAllocatedBytesForCurrentThread() - searchAllocated;
@@ -128,14 +114,7 @@ for (var pass = 0; pass < 2; pass++)
                 hintedAllocated = GC.GetAllocatedBytesForCurrentThread();
                 var hintedStarted = CpuClock.Now();
                 if (hinted.Ingest(withHints, detectScroll: true))
-                {
-                    tiles.Clear();
-                    hintedEncoder.Encode(hinted, hinted.Changed, tiles, exact: true);
-                    foreach (var tile in tiles)
-                        hintedBytes += tile.Data.Length + 12;
-                    if (hinted.Move is not null)
-                        hintedBytes += 16;
-                }
+                    hintedBytes = EncodedBytes(hinted, hintedEncoder, tiles);
 
                 hintedElapsed = CpuClock.Since(hintedStarted);
                 hintedAllocated = GC.GetAllocatedBytesForCurrentThread() - hintedAllocated;
@@ -283,6 +262,18 @@ static async Task<(double Bytes, double Micros)> FfmpegAsync(string ffmpeg, stri
             double.Parse(report.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
         return (bytes, TimeSpan.FromSeconds(seconds));
     }
+}
+
+// Encodes what the capture changed and counts the bytes a VideoFrame would carry: each tile's data
+// plus its message fields, and the COPY_RECT when there is a move.
+static long EncodedBytes(DisplayStream display, TileEncoder encoder, List<EncodedTile> tiles)
+{
+    tiles.Clear();
+    encoder.Encode(display, display.Changed, tiles, exact: true);
+    long bytes = 0;
+    foreach (var tile in tiles)
+        bytes += tile.Data.Length + 12;
+    return display.Move is not null ? bytes + 16 : bytes;
 }
 
 static IEnumerable<PixelRect> Runs(TileMap map)
