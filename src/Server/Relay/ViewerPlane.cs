@@ -99,14 +99,18 @@ internal sealed partial class ViewerPlane(
 
     private async Task<ConnectionEnd> RunAsync(ViewerConnection viewer, RelaySession session, string ip, CancellationToken cancellationToken)
     {
+        // Counted before the session announces the viewer: once the agent (or another viewer) has heard of
+        // the join, the machines list and the gauge already show it (ForwardingTests read them at that point).
+        presence.ViewerJoined(session.MachineId, new ActiveViewer(viewer.ViewerId, viewer.Username, viewer.Since));
+        metrics.ViewerJoined();
         if (!session.TryAddViewer(viewer))
         {
+            presence.ViewerLeft(session.MachineId, viewer.ViewerId);
+            metrics.ViewerLeft();
             viewer.Connection.Close(WebSocketCloseStatus.NormalClosure, CloseReasons.SessionEnded, SessionNotices.Disconnect(CloseReasons.SessionEnded));
             return ConnectionEnd.ClosedByServer;
         }
 
-        presence.ViewerJoined(session.MachineId, new ActiveViewer(viewer.ViewerId, viewer.Username, viewer.Since));
-        metrics.ViewerJoined();
         RelayLog.ViewerJoined(logger, viewer.ViewerId, viewer.Username, session.Id);
         await audit.WriteAsync(new AuditEntry(AuditEventTypes.ViewerJoined, viewer.Username, viewer.UserId, session.FleetMachineId, session.Id, ip,
             new Dictionary<string, object?> { ["viewerId"] = viewer.ViewerId }), cancellationToken);
