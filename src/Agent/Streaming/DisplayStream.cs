@@ -14,7 +14,7 @@ internal sealed class DisplayStream : IDisposable
     /// <summary>Below this many changed tiles a move search costs more than it saves.</summary>
     public const int ScrollSearchMinimumTiles = 6;
 
-    private readonly MoveDetector mover = new();
+    private readonly MoveDetector mover;
     private readonly TileMap candidates;
     private readonly uint[] history;
     private readonly long[] classifiedAt;
@@ -32,6 +32,7 @@ internal sealed class DisplayStream : IDisposable
         Changed = new TileMap(width, height);
         ChangedWithoutMove = new TileMap(width, height);
         candidates = new TileMap(width, height);
+        mover = new MoveDetector(height);
         history = new uint[Changed.Columns * Changed.Rows];
         classifiedAt = new long[history.Length];
         lossy = new bool[history.Length];

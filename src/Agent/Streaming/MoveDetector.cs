@@ -7,8 +7,9 @@ namespace GuruConnect.Agent.Streaming;
 /// a dragged window (any dx, dy) — inside the band of changed tiles, and proves it pixel for pixel.
 /// A few distinctive 32-pixel "probes" are taken from changed tiles of the capture and looked up in
 /// the reference: first straight above and below (a scroll: a handful of 128-byte compares), then
-/// within <see cref="Reach"/> pixels in both directions (a drag). Two probes agreeing on one unique
-/// displacement fix it; the moved rectangle is then grown from a probe, and one pass compares each of
+/// within <see cref="Reach"/> pixels in both directions (a drag). Every place a probe occurs is a vote;
+/// the displacement most probes share (two at least) is tried first. The moved rectangle is then grown
+/// from a probe without writing (the largest one that moves changed rows), and one pass compares each of
 /// its rows with the displaced reference and moves it there (the memmove the viewer will do), so the
 /// reference is already up to date for the rectangle and the caller compares only what it covers in
 /// part. Only the band is touched (docs/performance.md §1). No allocation.
@@ -26,10 +27,28 @@ internal sealed class MoveDetector
 
     private const int MaxProbes = 8;
 
+    /// <summary>Places one probe may occur at before it is taken for flat or repeating and left out.</summary>
+    private const int MaxMatches = 8;
+
     /// <summary>Rows of the previous move's rectangle checked before <see cref="Repeat"/> writes anything.</summary>
     private const int RepeatSamples = 8;
 
     private readonly (int X, int Y)[] probes = new (int, int)[MaxProbes];
+    private readonly (int Dx, int Dy)[] votes = new (int, int)[MaxProbes * MaxMatches];
+    private readonly int[] voters = new int[MaxProbes * MaxMatches];
+    private readonly (int Left, int Right)[] up;
+    private readonly (int Left, int Right)[] down;
+    private readonly int[] upMoved;
+    private readonly int[] downMoved;
+
+    /// <param name="height">The display's height: the row buffers of <see cref="Grow"/> are made once, here.</param>
+    public MoveDetector(int height)
+    {
+        up = new (int, int)[height];
+        down = new (int, int)[height];
+        upMoved = new int[height];
+        downMoved = new int[height];
+    }
 
     public ScrollMove? Detect(Span<byte> reference, int stride, CapturedFrame frame, TileMap changed)
     {
@@ -40,29 +59,44 @@ internal sealed class MoveDetector
         if (count < 2)
             return null;
 
-        // Straight up or down first (a scroll); only then sideways (a drag).
+        // Straight up or down first (a scroll); only then sideways (a drag). Text repeats, so a probe may
+        // occur several times within reach: every place it occurs is a vote for that displacement, and the
+        // displacement most probes agree on (at least two) is grown; a wrong one fails to grow and the next
+        // is tried.
         for (var pass = 0; pass < 2; pass++)
         {
             var reach = pass == 0 ? 0 : Reach;
-            int agreed = -1, dxFound = 0, dyFound = 0, votes = 0;
-            for (var p = 0; p < count && votes < 2; p++)
+            var found = 0;
+            for (var p = 0; p < count; p++)
             {
-                if (!FindUnique(reference, stride, frame, band, probes[p], reach, out var dx, out var dy))
-                    continue;
-                if (votes == 0 || (dx == dxFound && dy == dyFound))
-                {
-                    (dxFound, dyFound) = (dx, dy);
-                    agreed = agreed < 0 ? p : agreed;
-                    votes++;
-                }
-                else
-                {
-                    (dxFound, dyFound, agreed, votes) = (dx, dy, p, 1);
-                }
+                var matches = FindAll(reference, stride, frame, band, probes[p], reach, votes.AsSpan(found, MaxMatches));
+                for (var m = 0; m < matches; m++)
+                    voters[found + m] = p;
+                found += matches;
             }
 
-            if (votes >= 2)
-                return Grow(reference, stride, frame, band, probes[agreed], dxFound, dyFound);
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                var (best, support) = (-1, 1);
+                for (var i = 0; i < found; i++)
+                {
+                    if (voters[i] < 0)
+                        continue;
+                    var agree = 0;
+                    for (var j = 0; j < found; j++)
+                        agree += voters[j] >= 0 && votes[j] == votes[i] ? 1 : 0;
+                    if (agree > support)
+                        (best, support) = (i, agree);
+                }
+
+                if (best < 0)
+                    break;
+                var (dx, dy) = votes[best];
+                if (Grow(reference, stride, frame, band, probes[voters[best]], dx, dy) is { } move)
+                    return move;
+                for (var j = 0; j < found; j++)
+                    voters[j] = votes[j] == (dx, dy) ? -1 : voters[j];
+            }
         }
 
         return null;
@@ -101,17 +135,19 @@ internal sealed class MoveDetector
         return count;
     }
 
-    /// <summary>Whether the probe occurs exactly once in the reference within the band and reach.</summary>
-    private static bool FindUnique(
-        ReadOnlySpan<byte> reference, int stride, CapturedFrame frame, PixelRect band, (int X, int Y) probe, int reach, out int dx, out int dy)
+    /// <summary>
+    /// The displacements at which the probe occurs in the reference within the band and reach, into
+    /// <paramref name="found"/>; none when it occurs more often than that holds (a flat or repeating run).
+    /// </summary>
+    private static int FindAll(
+        ReadOnlySpan<byte> reference, int stride, CapturedFrame frame, PixelRect band, (int X, int Y) probe, int reach, Span<(int Dx, int Dy)> found)
     {
-        dx = dy = 0;
         var needle = MemoryMarshal.Cast<byte, uint>(Segment(frame.Pixels, frame.Stride, probe.X, probe.Y, ProbeWidth));
         var x0 = Math.Max(band.X, probe.X - reach);
         var x1 = Math.Min(band.Right, probe.X + ProbeWidth + reach);
         // Look for the probe's first pixel that differs from its start (an edge, rarer than background).
         var anchor = Math.Max(0, needle.IndexOfAnyExcept(needle[0]));
-        var found = 0;
+        var count = 0;
         var (top, bottom) = reach == 0 ? (band.Y, band.Bottom) : (Math.Max(band.Y, probe.Y - reach), Math.Min(band.Bottom, probe.Y + reach + 1));
         for (var y = top; y < bottom; y++)
         {
@@ -126,52 +162,106 @@ internal sealed class MoveDetector
                 from += at + 1;
                 if (begin + ProbeWidth > row.Length || !row.Slice(begin, ProbeWidth).SequenceEqual(needle))
                     continue;
-                if (++found > 1)
-                    return false;
-                (dx, dy) = (x0 + begin - probe.X, y - probe.Y);
+                var (dx, dy) = (x0 + begin - probe.X, y - probe.Y);
+                if (dx == 0 && dy == 0)
+                    continue;
+                if (count == found.Length)
+                    return 0;
+                found[count++] = (dx, dy);
             }
         }
 
-        return found == 1 && (dx != 0 || dy != 0);
+        return count;
     }
 
     /// <summary>
-    /// Grows the moved rectangle around the probe inside the band (source and destination both): its
-    /// rows along the probe's column, its columns from a few of those rows; then <see cref="Prove"/>.
+    /// Grows the moved rectangle around the probe inside the band (source and destination both), without
+    /// writing anything, then <see cref="Prove"/>s it. Row by row outward from the probe's row, while the
+    /// probe's columns still match the displaced reference, it takes the run of matching pixels around
+    /// them, narrowed to the runs of the rows between (so every span is a rectangle that matches), and
+    /// keeps the rows and columns of the largest. Flat background that happens to match at the
+    /// displacement (the blank rows of a terminal beside a dragged window) makes a row's run longer or
+    /// the rows go on past the window; the largest rectangle leaves such a row out rather than letting
+    /// it narrow the whole window to its width (TileEncoderTests "DraggedWindow_OverText").
     /// </summary>
-    private static ScrollMove? Grow(Span<byte> reference, int stride, CapturedFrame frame, PixelRect band, (int X, int Y) probe, int dx, int dy)
+    private ScrollMove? Grow(Span<byte> reference, int stride, CapturedFrame frame, PixelRect band, (int X, int Y) probe, int dx, int dy)
     {
         // Destination limits so that the source stays inside the band too.
         var left = Math.Max(band.X, band.X - dx);
         var right = Math.Min(band.Right, band.Right - dx);
         var top = Math.Max(band.Y, band.Y - dy);
         var bottom = Math.Min(band.Bottom, band.Bottom - dy);
-
-        var y0 = probe.Y;
-        while (y0 > top && RowMatches(reference, stride, frame, y0 - 1, probe.X, dx, dy))
-            y0--;
-        var y1 = probe.Y + 1;
-        while (y1 < bottom && RowMatches(reference, stride, frame, y1, probe.X, dx, dy))
-            y1++;
-        if (y1 - y0 < MinimumRows)
+        // up[i]: the columns rows probe.Y - i .. probe.Y share; down[i]: rows probe.Y .. probe.Y + 1 + i.
+        var ups = Runs(reference, stride, frame, probe, dx, dy, probe.Y, -1, top, (left, right), up, upMoved);
+        if (ups == 0)
             return null;
+        var downs = Runs(reference, stride, frame, probe, dx, dy, probe.Y + 1, 1, bottom, up[0], down, downMoved);
 
-        // The columns: the run around the probe that the probe's row and seven more rows agree on.
-        int x0 = left, x1 = right;
-        for (var k = 0; k < 8; k++)
+        // The rectangle that moves the most pixels (its width times the rows in it that changed): only the
+        // last row before a run narrows can end one (a longer span of the same columns moves no fewer), so
+        // those are the candidates on each side.
+        long best = 0;
+        int bestUp = 0, bestDown = 0;
+        for (var a = 0; a < ups; a++)
         {
-            var y = k == 0 ? probe.Y : y0 + ((y1 - y0 - 1) * k / 7);
+            if (a + 1 < ups && up[a + 1] == up[a])
+                continue;
+            for (var b = 0; b <= downs; b++)
+            {
+                if (b < downs && b > 0 && down[b] == down[b - 1])
+                    continue;
+                var (l, r) = b == 0 ? up[a] : (Math.Max(up[a].Left, down[b - 1].Left), Math.Min(up[a].Right, down[b - 1].Right));
+                long area = (long)(r - l) * (upMoved[a] + (b == 0 ? 0 : downMoved[b - 1]));
+                if (r - l >= ProbeWidth && area > best)
+                    (best, bestUp, bestDown) = (area, a, b);
+            }
+        }
+
+        var rows = bestUp + 1 + bestDown;
+        if (best == 0 || rows < MinimumRows || upMoved[bestUp] + (bestDown == 0 ? 0 : downMoved[bestDown - 1]) < MinimumRows)
+            return null;
+        var (x0, x1) = bestDown == 0 ? up[bestUp] : (Math.Max(up[bestUp].Left, down[bestDown - 1].Left), Math.Min(up[bestUp].Right, down[bestDown - 1].Right));
+        return Prove(reference, stride, frame, x0, probe.Y - bestUp, x1 - x0, rows, dx, dy);
+    }
+
+    /// <summary>
+    /// From row <paramref name="y"/> in direction <paramref name="step"/> to <paramref name="limit"/>, while
+    /// the probe's columns match the displaced reference: each row's run of matching pixels around them,
+    /// narrowed to <paramref name="columns"/> and the rows before, into <paramref name="runs"/>. The count.
+    /// </summary>
+    private static int Runs(
+        ReadOnlySpan<byte> reference, int stride, CapturedFrame frame, (int X, int Y) probe, int dx, int dy, int y, int step, int limit, (int Left, int Right) columns, (int Left, int Right)[] runs, int[] moved)
+    {
+        var (l, r) = columns;
+        var count = 0;
+        for (; step < 0 ? y >= limit : y < limit; y += step)
+        {
+            if (!RowMatches(reference, stride, frame, y, probe.X, dx, dy))
+                break;
             var now = MemoryMarshal.Cast<byte, uint>(Segment(frame.Pixels, frame.Stride, 0, y, frame.Width));
             var before = MemoryMarshal.Cast<byte, uint>(Segment(reference, stride, 0, y + dy, frame.Width));
             var start = probe.X + ProbeWidth;
-            x1 = start + (start >= x1 ? 0 : now[start..x1].CommonPrefixLength(before[(start + dx)..(x1 + dx)]));
-            var x = probe.X;
-            while (x > x0 && now[x - 1] == before[x - 1 + dx])
-                x--;
-            x0 = x;
+            r = start + (start >= r ? 0 : now[start..r].CommonPrefixLength(before[(start + dx)..(r + dx)]));
+            l = probe.X - (probe.X <= l ? 0 : CommonSuffixLength(now[l..probe.X], before[(l + dx)..(probe.X + dx)]));
+            // A row that is the same where it was (flat background matching at the displacement, beside
+            // or below the window) gains nothing from the move: only rows that changed count.
+            var same = now[l..r].SequenceEqual(MemoryMarshal.Cast<byte, uint>(Segment(reference, stride, 0, y, frame.Width))[l..r]);
+            moved[count] = (count == 0 ? 0 : moved[count - 1]) + (same ? 0 : 1);
+            runs[count++] = (l, r);
         }
 
-        return Prove(reference, stride, frame, x0, y0, x1 - x0, y1 - y0, dx, dy);
+        return count;
+    }
+
+    private static int CommonSuffixLength(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b)
+    {
+        const int Block = 16;
+        var i = a.Length;
+        while (i >= Block && a.Slice(i - Block, Block).SequenceEqual(b.Slice(i - Block, Block)))
+            i -= Block;
+        while (i > 0 && a[i - 1] == b[i - 1])
+            i--;
+        return a.Length - i;
     }
 
     /// <summary>

@@ -196,6 +196,73 @@ public sealed class TileEncoderTests
     }
 
     [Fact]
+    public void DraggedWindow_OverText_IsMovedWhole_AndStaysPixelExact()
+    {
+        // A terminal window dragged over a full-screen terminal (bench/Codec "window drag"): blank cells
+        // match blank cells at the displacement beside and below the window, and words repeat, so a probe
+        // occurs at several places and the rows along it run on past the window.
+        using var rig = new Rig(1280, 720);
+        string[] names = ["gcc", "ssl", "z", "crypt", "ffi", "gmp", "mpfr", "m", "pthread"];
+        string[] desktop = [.. Enumerable.Range(0, 42).Select(i => $"lrwxrwxrwx 1 root root {i * 13 % 97,3} Jan {1 + (i % 28),2} x86_64-linux-gnu-{names[i % 9]}" + (i % 3 == 0 ? " -> ../lib" : ""))];
+        string[] window = [.. Enumerable.Range(0, 27).Select(i => $"lib{names[i % 9]}.so.{i}  lib{names[i * 5 % 9]}-{i * 37}.so" + (i % 2 == 0 ? $"  lib{names[i * 7 % 9]}.a" : ""))];
+        void Show(int left, int top)
+        {
+            DrawText(rig.Screen, new PixelRect(0, 0, 1280, 720), desktop, 0xFFFFFFFF, 0xFF000000);
+            DrawText(rig.Screen, new PixelRect(left, top, 740, 460), window, 0xFF604020, 0xFFE0E0E0);
+        }
+
+        Show(100, 100);
+        rig.Step(keyframe: true);
+        for (var i = 1; i <= 4; i++)
+        {
+            Show(100 + (i * 14), 100 + (i * 6));
+            var frame = rig.Step();
+
+            var copy = frame.Tiles[0];
+            copy.Encoding.ShouldBe(TileEncoding.CopyRect, $"frame {i}");
+            ((int)copy.SrcX - (int)copy.X, (int)copy.SrcY - (int)copy.Y).ShouldBe((-14, -6));
+            copy.X.ShouldBeLessThanOrEqualTo((uint)(100 + (i * 14)), $"frame {i}: the window's left edge moves too");
+            (copy.W * copy.H).ShouldBeGreaterThan(730u * 450, $"frame {i}");
+            rig.Canvas.Matches(rig.Screen.Pixels()).ShouldBeTrue($"frame {i}");
+            // What is left is the text the window uncovered: 14 + 6 px strips, not the window again.
+            rig.Canvas.LastBytes.ShouldBeLessThan(((14 * 460) + (6 * 740)) * 4 / 2, $"frame {i}");
+        }
+    }
+
+    [Fact]
+    public void CutRun_WhoseTilesChangedDifferentRows_GoesAsTwoSmallRectangles()
+    {
+        // A column changed down one tile and a strip of a few rows across the next eleven: one box over
+        // both would carry 700 × 56 unchanged pixels of noise.
+        using var rig = new Rig(1280, 200);
+        rig.Screen.Noise(30);
+        rig.Step(keyframe: true);
+
+        rig.Screen.Fill(new PixelRect(10, 0, 10, 60), 0xFF112233);
+        rig.Screen.Fill(new PixelRect(64, 0, 704, 4), 0xFF445566);
+        var frame = rig.Step();
+
+        frame.Tiles.Sum(t => t.W * t.H).ShouldBeLessThan((10u * 60) + (704 * 4) + (64 * 4));
+        rig.Canvas.Matches(rig.Screen.Pixels()).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void CutRun_WhoseTilesChangedRowsDifferALittle_StaysOneRectangle()
+    {
+        // A line of text where one glyph is taller: splitting would cost a zstd frame to save a few rows.
+        using var rig = new Rig(640, 200);
+        rig.Screen.Noise(31);
+        rig.Step(keyframe: true);
+
+        rig.Screen.Fill(new PixelRect(5, 0, 50, 30), 0xFF112233);
+        rig.Screen.Fill(new PixelRect(64, 0, 50, 12), 0xFF445566);
+        var frame = rig.Step();
+
+        frame.Tiles.Select(t => (t.X, t.Y, t.W, t.H)).ShouldBe([(5u, 0u, 109u, 30u)]);
+        rig.Canvas.Matches(rig.Screen.Pixels()).ShouldBeTrue();
+    }
+
+    [Fact]
     public void ScrollWithAChangedLineInside_StaysPixelExact()
     {
         using var rig = new Rig(640, 480);
@@ -398,6 +465,33 @@ public sealed class TileEncoderTests
 
         for (var y = 0; y < 300; y++)
             window.AsSpan(y * 400 * 4, 400 * 4).CopyTo(pixels.AsSpan((((top + y) * width) + left) * 4));
+    }
+
+    /// <summary>
+    /// Lines of text in a 9×17 cell as a terminal draws them over <paramref name="area"/>'s background:
+    /// each character a fixed pattern of its own, spaces blank.
+    /// </summary>
+    private static void DrawText(FakeScreen screen, PixelRect area, string[] lines, uint background, uint ink)
+    {
+        screen.Fill(area, background);
+        for (var line = 0; line < lines.Length && ((line + 1) * 17) <= area.Height; line++)
+        {
+            for (var column = 0; column < lines[line].Length && ((column + 1) * 9) <= area.Width; column++)
+            {
+                var c = lines[line][column];
+                if (c == ' ')
+                    continue;
+                var bits = (ulong)c * 0x9E3779B97F4A7C15UL;
+                for (var y = 0; y < 11; y++)
+                {
+                    for (var x = 0; x < 7; x++)
+                    {
+                        if (((bits >> (((y * 7) + x) % 64)) & 1) != 0)
+                            screen.Fill(new PixelRect(area.X + (column * 9) + 1 + x, area.Y + (line * 17) + 3 + y, 1, 1), ink);
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>One display's encoder and a viewer that decodes what it produces.</summary>
