@@ -165,30 +165,19 @@ static byte[] Desktop(int variant)
 
 static async Task<(Process Process, string Display)> StartXvfbAsync()
 {
-    for (var attempt = 0; attempt < 5; attempt++)
+    // -displayfd 1: Xvfb picks a free display itself and prints its number once it accepts connections
+    // (as tests/Agent.Tests/Streaming/X11/XvfbServer.cs does), so no number is guessed.
+    var process = Process.Start(new ProcessStartInfo("/usr/bin/Xvfb", $"-displayfd 1 -screen 0 {Width}x{Height}x24 -nolisten tcp -noreset")
     {
-        var number = Random.Shared.Next(200, 900);
-        if (File.Exists($"/tmp/.X{number}-lock"))
-            continue;
-        var process = Process.Start(new ProcessStartInfo("/usr/bin/Xvfb", $":{number} -screen 0 {Width}x{Height}x24 -nolisten tcp -noreset")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        })!;
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        for (var i = 0; i < 100 && !process.HasExited; i++)
-        {
-            if (File.Exists($"/tmp/.X11-unix/X{number}"))
-                return (process, $":{number}");
-            await Task.Delay(50);
-        }
-
-        process.Kill();
-        process.Dispose();
-    }
-
-    throw new InvalidOperationException("Xvfb did not start on any of five display numbers.");
+        RedirectStandardError = true,
+        RedirectStandardOutput = true,
+    })!;
+    process.BeginErrorReadLine();
+    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+    var number = await process.StandardOutput.ReadLineAsync(timeout.Token);
+    if (string.IsNullOrWhiteSpace(number) || process.HasExited)
+        throw new InvalidOperationException("Xvfb did not start within 60 s.");
+    return (process, $":{number.Trim()}");
 }
 
 static Process StartAgent(string work, Uri server, string siteKey, string display, string agentDll)

@@ -17,4 +17,14 @@ internal interface IScreenSource : IDisposable
     /// read right now (e.g. a secure desktop): the caller skips it this round.
     /// </summary>
     CapturedFrame Capture(uint displayId);
+
+    /// <summary>
+    /// Whether the source learns of changes without capturing (XDamage), so that
+    /// <see cref="ChangedSinceCapture"/> can be trusted and an idle screen is asked often instead of
+    /// captured once a frame interval (docs/agent.md "Session loop").
+    /// </summary>
+    bool TellsChanges => false;
+
+    /// <summary>Whether the display may have changed since its last capture; true when the source cannot tell.</summary>
+    bool ChangedSinceCapture(uint displayId) => true;
 }

@@ -14,6 +14,13 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time, IJpegE
 {
     public const int MaxInFlight = 3;
 
+    /// <summary>
+    /// How often an idle viewer's displays are asked whether they changed, when the source can tell
+    /// without capturing: a change after a quiet spell is captured within this, not up to a whole frame
+    /// interval later (bench/Latency).
+    /// </summary>
+    public static readonly TimeSpan ChangePoll = TimeSpan.FromMilliseconds(4);
+
     /// <summary>A tile sent as JPEG is re-sent lossless after this many captures without a change (~0.5 s at 30 fps).</summary>
     public const int RefineAfterQuietCaptures = 15;
 
@@ -93,6 +100,13 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time, IJpegE
             if (viewer.InFlight >= MaxInFlight)
                 continue;
             var due = viewer.NextDue <= now ? TimeSpan.Zero : time.GetElapsedTime(now, viewer.NextDue);
+            if (source.TellsChanges && viewer.EarlyAllowed)
+            {
+                var rateAllows = viewer.LastFrameAt + Ticks(viewer.FrameInterval);
+                var early = rateAllows <= now ? ChangePoll : TimeSpan.FromTicks(Math.Max(ChangePoll.Ticks, time.GetElapsedTime(now, rateAllows).Ticks));
+                due = early < due ? early : due;
+            }
+
             wait = wait is { } w && w < due ? w : due;
         }
 
@@ -111,9 +125,18 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time, IJpegE
         foreach (var viewer in viewers.Values)
         {
             if (viewer.InFlight < MaxInFlight && viewer.NextDue <= now)
+            {
+                viewer.EarlyAllowed = true;
                 ready.Add(viewer);
+            }
+            else if (viewer.InFlight < MaxInFlight && Early(viewer, now))
+            {
+                ready.Add(viewer);
+            }
             else
+            {
                 viewer.Skipped++;
+            }
         }
 
         if (ready.Count == 0)
@@ -127,15 +150,23 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time, IJpegE
 
         foreach (var viewer in ready)
         {
+            var sent = false;
             foreach (var view in viewer.Displays)
             {
                 view.RefineQuietTiles(RefineAfterQuietCaptures);
                 if (view.HasWork && view.Display.HasReference)
+                {
                     output.Add(BuildFrame(viewer, view));
+                    sent = true;
+                }
             }
 
+            if (sent)
+                viewer.LastFrameAt = now;
+            else if (viewer.NextDue > now)
+                viewer.EarlyAllowed = false; // the source said changed, the capture found nothing
             // An idle screen sends nothing; either way the viewer's next look is one frame interval on.
-            viewer.NextDue = now + (long)(viewer.FrameInterval.TotalSeconds * time.TimestampFrequency);
+            viewer.NextDue = now + Ticks(viewer.FrameInterval);
         }
     }
 
@@ -147,6 +178,25 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time, IJpegE
         viewers.Clear();
         jpeg?.Dispose();
     }
+
+    /// <summary>
+    /// Ahead of its frame interval, a viewer is ready when its frame rate allows a frame now (its last
+    /// one was an interval ago or more) and the source says one of its displays changed.
+    /// </summary>
+    private bool Early(ViewerStream viewer, long now)
+    {
+        if (!source.TellsChanges || !viewer.EarlyAllowed || now < viewer.LastFrameAt + Ticks(viewer.FrameInterval))
+            return false;
+        foreach (var view in viewer.Displays)
+        {
+            if (source.ChangedSinceCapture(view.Display.Id))
+                return true;
+        }
+
+        return false;
+    }
+
+    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * time.TimestampFrequency);
 
     private void Capture(DisplayEntry entry)
     {

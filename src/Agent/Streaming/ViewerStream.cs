@@ -21,6 +21,15 @@ internal sealed class ViewerStream(string id)
 
     public long NextDue { get; set; }
 
+    /// <summary>When this viewer was last sent a frame (a timestamp); its frame rate counts from there.</summary>
+    public long LastFrameAt { get; set; }
+
+    /// <summary>
+    /// Whether a change the source reports may bring this viewer's next capture forward; off after such a
+    /// capture found nothing, until its next regular one (so a false report costs one capture an interval).
+    /// </summary>
+    public bool EarlyAllowed { get; set; } = true;
+
     public uint MaxFps { get; private set; } = DefaultFps;
 
     /// <summary>JPEG quality 1-100 when lossy tiles are allowed.</summary>

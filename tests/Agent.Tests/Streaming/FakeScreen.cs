@@ -64,6 +64,11 @@ internal sealed class FakeScreen : IScreenSource
 
     public IReadOnlyList<DisplayInfo> GetDisplays() => displays;
 
+    /// <summary>With damage hints on, the screen also says whether it changed since a capture (as XDamage does).</summary>
+    public bool TellsChanges => ReportsDamage;
+
+    public bool ChangedSinceCapture(uint displayId) => !ReportsDamage || damage[displayId].Count > 0;
+
     public CapturedFrame Capture(uint displayId)
     {
         Captures++;

@@ -7,6 +7,7 @@ namespace GuruConnect.Agent.Tests.Streaming;
 public sealed class StreamPumpTests : IDisposable
 {
     private static readonly TimeSpan Frame = TimeSpan.FromMilliseconds(34); // a little over 1/30 s
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1.0 / ViewerStream.DefaultFps);
 
     private readonly StepClock clock = new();
     private readonly FakeScreen screen = new(320, 192, displayCount: 2);
@@ -196,6 +197,73 @@ public sealed class StreamPumpTests : IDisposable
         pump.Viewer("a")!.InFlight.ShouldBe(1);
     }
 
+    [Fact]
+    public void AScreenThatTellsChanges_IsAskedEveryPoll_AndAChangeAfterAQuietSpellGoesAtOnce()
+    {
+        screen.ReportsDamage = true;
+        pump.Join("a");
+        AckAll(Round());
+        Round().ShouldBeEmpty(); // quiet: the next regular look is a whole interval away
+        clock.Advance(TimeSpan.FromMilliseconds(10));
+        pump.NextWake().ShouldBe(StreamPump.ChangePoll);
+
+        var captures = screen.Captures;
+        Round(StreamPump.ChangePoll).ShouldBeEmpty();
+        screen.Captures.ShouldBe(captures, "nothing changed: asked, not captured");
+        screen.Fill(new PixelRect(10, 10, 4, 4), 0xFF00FF00);
+        var frames = Round(StreamPump.ChangePoll);
+
+        frames.ShouldHaveSingleItem().VideoFrame.Tiles.ShouldHaveSingleItem().W.ShouldBe(4u);
+        canvases["a"].Matches(screen.Pixels()).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void AChangeReportedRightAfterAFrame_WaitsForTheViewersFrameRate()
+    {
+        screen.ReportsDamage = true;
+        pump.Join("a");
+        AckAll(Round());
+        screen.Fill(new PixelRect(10, 10, 4, 4), 0xFF00FF00);
+
+        Round(StreamPump.ChangePoll).ShouldBeEmpty();
+        pump.NextWake().ShouldBe(Interval - StreamPump.ChangePoll);
+        Round(Frame - StreamPump.ChangePoll).ShouldHaveSingleItem();
+        canvases["a"].Matches(screen.Pixels()).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void AChangeReportedThatChangedNothing_CostsOneCapture_UntilTheNextRegularLook()
+    {
+        screen.ReportsDamage = true;
+        pump.Join("a");
+        AckAll(Round());
+        Round().ShouldBeEmpty();
+        screen.Damage(new PixelRect(0, 0, 8, 8)); // said changed, same pixels
+
+        var captures = screen.Captures;
+        Round(StreamPump.ChangePoll).ShouldBeEmpty();
+        screen.Damage(new PixelRect(0, 0, 8, 8));
+        Round(StreamPump.ChangePoll).ShouldBeEmpty();
+        Round(StreamPump.ChangePoll).ShouldBeEmpty();
+
+        screen.Captures.ShouldBe(captures + 1);
+        pump.NextWake().ShouldBe(Interval - (2 * StreamPump.ChangePoll), "no early look again before the regular one, an interval after that capture");
+    }
+
+    [Fact]
+    public void AScreenThatCannotTellChanges_IsCapturedOnceAFrameInterval()
+    {
+        pump.Join("a");
+        AckAll(Round());
+        Round().ShouldBeEmpty();
+        clock.Advance(TimeSpan.FromMilliseconds(10));
+
+        pump.NextWake().ShouldBe(Interval - TimeSpan.FromMilliseconds(10));
+        Type();
+        Round(StreamPump.ChangePoll).ShouldBeEmpty();
+        Round(Frame - TimeSpan.FromMilliseconds(10) - StreamPump.ChangePoll).ShouldHaveSingleItem();
+    }
+
     private void Type()
     {
         // One "keystroke": a pixel of the primary display changes.
@@ -204,10 +272,10 @@ public sealed class StreamPumpTests : IDisposable
 
     private void Show(byte[] page, int top) => page.AsSpan(top * 320 * 4, 320 * 192 * 4).CopyTo(screen.Pixels());
 
-    /// <summary>One frame interval passes and the pump runs; every viewer draws what it got.</summary>
-    private List<Envelope> Round()
+    /// <summary>One frame interval (or <paramref name="step"/>) passes and the pump runs; every viewer draws what it got.</summary>
+    private List<Envelope> Round(TimeSpan? step = null)
     {
-        clock.Advance(Frame);
+        clock.Advance(step ?? Frame);
         var output = new List<Envelope>();
         pump.Pump(output);
         var delivered = output.Select(e => Envelope.Parser.ParseFrom(Google.Protobuf.MessageExtensions.ToByteArray(e))).ToList();

@@ -35,6 +35,33 @@ public sealed class X11StreamingTests
     }
 
     [Fact]
+    public async Task TheScreen_TellsOfAChange_WithoutCapturing()
+    {
+        using var xvfb = await XvfbServer.StartOrSkipAsync(Width, Height);
+        using var client = new XTestClient(xvfb.Display);
+        client.Paint(0, 0, Width, Height, Noise(Width, Height, 4));
+        using var screen = new X11Screen(X11Connection.Open(xvfb.Display));
+        var id = screen.GetDisplays()[0].Id;
+        screen.TellsChanges.ShouldBeTrue();
+        screen.ChangedSinceCapture(id).ShouldBeTrue("never captured");
+        screen.Capture(id).IsEmpty.ShouldBeFalse();
+        screen.ChangedSinceCapture(id).ShouldBeFalse("quiet since the capture");
+
+        client.Paint(10, 10, 20, 20, Noise(20, 20, 5));
+        var told = false;
+        for (var i = 0; i < 500 && !told; i++)
+        {
+            told = screen.ChangedSinceCapture(id);
+            if (!told)
+                await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        told.ShouldBeTrue("XDamage told of the paint");
+        screen.Capture(id).IsEmpty.ShouldBeFalse();
+        screen.ChangedSinceCapture(id).ShouldBeFalse("the capture took the damage");
+    }
+
+    [Fact]
     public async Task AScroll_IsSentAsCopyRect()
     {
         using var xvfb = await XvfbServer.StartOrSkipAsync(Width, Height);

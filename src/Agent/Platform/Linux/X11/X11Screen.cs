@@ -37,6 +37,16 @@ internal sealed class X11Screen : IScreenSource
 
     public bool UsesDamage => damage != 0;
 
+    public bool TellsChanges => damage != 0;
+
+    /// <summary>
+    /// Damage already taken for the monitor but not captured yet, or an event in the queue: with
+    /// <c>DamageReportNonEmpty</c> the server sends one DamageNotify when the region stops being empty,
+    /// and <see cref="TakeDamage"/> empties both. Any other event only costs one capture.
+    /// </summary>
+    public bool ChangedSinceCapture(uint displayId) =>
+        damage == 0 || !monitors.TryGetValue(displayId, out var monitor) || !monitor.Captured || monitor.HasPendingDamage || Xlib.XPending(x.Handle) > 0;
+
     public IReadOnlyList<DisplayInfo> GetDisplays()
     {
         layout = x.Monitors();
@@ -151,6 +161,8 @@ internal sealed class X11Screen : IScreenSource
         public PixelRect Area { get; }
 
         public bool Captured { get; private set; }
+
+        public bool HasPendingDamage => pending.Count > 0;
 
         public int Stride { get; private set; }
 
