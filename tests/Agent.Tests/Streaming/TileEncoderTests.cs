@@ -409,6 +409,26 @@ public sealed class TileEncoderTests
     }
 
     [Fact]
+    public void AFullScreenChange_CompressedOnTwoThreads_ReconstructsPixelForPixel()
+    {
+        using var rig = new Rig(1920, 1080);
+        rig.Screen.Noise(40);
+        rig.Step(keyframe: true).Tiles.Count(t => t.Encoding == TileEncoding.ZstdRgba).ShouldBe(17);
+        rig.Canvas.Matches(rig.Screen.Pixels()).ShouldBeTrue();
+
+        for (var i = 0; i < 4; i++)
+        {
+            rig.Screen.Noise(41 + i);
+            rig.Screen.Fill(new PixelRect(64 * i, 64, 64, 64), 0xFF336699); // a solid tile among the runs
+            var frame = rig.Step();
+
+            frame.Tiles.ShouldContain(t => t.Encoding == TileEncoding.Solid);
+            frame.Tiles.Sum(t => (long)t.W * t.H).ShouldBe(1920L * 1080);
+            rig.Canvas.Matches(rig.Screen.Pixels()).ShouldBeTrue($"change {i}");
+        }
+    }
+
+    [Fact]
     public void SteadyState_CaptureCompareAndEncode_AllocateNothing()
     {
         using var rig = new Rig(1920, 1080);
@@ -421,7 +441,9 @@ public sealed class TileEncoderTests
 
         void Frame(int i)
         {
-            if (i % 2 == 0)
+            if (i % 10 == 5)
+                ShowPage(rig.Screen, page, top: 200 + (i % 20)); // a new screen: compressed on two threads
+            else if (i % 2 == 0)
                 rig.Screen.Pixels()[((500 * 1920) + (i * 8)) * 4] ^= 0xFF; // a keystroke
             else
                 ShowPage(rig.Screen, page, top: i); // a scroll
