@@ -21,9 +21,10 @@ using Microsoft.Extensions.Logging;
 // browser's decoder in C#), acks it, and stops the clock when the changed pixels are on its canvas.
 // Same process, same Stopwatch: no clock skew. Reports p50/p99 ms, decoded frames per second and the
 // agent's CPU (share of one core) for a typing burst and for full-screen changes.
-//   dotnet run -c Release --project bench/Latency -- [--keys 150] [--screens 40]
+//   dotnet run -c Release --project bench/Latency -- [--keys 150] [--screens 40] [--idle 10]
 var keys = IntArg("--keys", 150);
 var screens = IntArg("--screens", 40);
+var idleSeconds = IntArg("--idle", 10);
 const int Width = 1920;
 const int Height = 1080;
 
@@ -72,6 +73,16 @@ await viewer.WaitAsync(() => viewer.Canvas.Has(1), TimeSpan.FromSeconds(60), "th
 await Task.Delay(1000);
 
 var rows = new List<string[]>();
+
+// Idle: a viewer connected, nothing drawn. What waiting costs the agent: a capture once a frame
+// interval, and a thread blocked in poll(2) on the X socket until XDamage says something changed.
+{
+    var (frames0, cpu0, wall) = (viewer.FrameCount, agent.TotalProcessorTime, Stopwatch.StartNew());
+    await Task.Delay(TimeSpan.FromSeconds(idleSeconds));
+    rows.Add(["idle screen, viewer connected (" + idleSeconds + " s)", "—", "—", "—",
+        ((viewer.FrameCount - frames0) / wall.Elapsed.TotalSeconds).ToString("0.0", CultureInfo.InvariantCulture),
+        (100 * (agent.TotalProcessorTime - cpu0).TotalSeconds / wall.Elapsed.TotalSeconds).ToString("0.0", CultureInfo.InvariantCulture)]);
+}
 
 // Typing burst: a 10×18 "glyph" of its own colour per key, 25 keys a second, in rows like a terminal's.
 {

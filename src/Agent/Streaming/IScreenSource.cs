@@ -19,12 +19,20 @@ internal interface IScreenSource : IDisposable
     CapturedFrame Capture(uint displayId);
 
     /// <summary>
-    /// Whether the source learns of changes without capturing (XDamage), so that
-    /// <see cref="ChangedSinceCapture"/> can be trusted and an idle screen is asked often instead of
-    /// captured once a frame interval (docs/agent.md "Session loop").
+    /// Whether the source learns of changes without capturing (XDamage): then <see cref="ChangedSinceCapture"/>
+    /// can be trusted and <see cref="NotifyChanges"/> wakes the session when a quiet screen changes, so the
+    /// change is captured at once, not at the next frame interval (docs/agent.md "Session loop").
     /// </summary>
     bool TellsChanges => false;
 
     /// <summary>Whether the display may have changed since its last capture; true when the source cannot tell.</summary>
     bool ChangedSinceCapture(uint displayId) => true;
+
+    /// <summary>
+    /// Calls <paramref name="changed"/> (from any thread) when something may have changed since the source
+    /// was last asked or captured; at most once until it is asked again. Nothing when it cannot tell.
+    /// </summary>
+    void NotifyChanges(Action changed)
+    {
+    }
 }

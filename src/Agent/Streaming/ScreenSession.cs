@@ -118,6 +118,7 @@ internal sealed class ScreenSession(IEnvelopeSender sender, IStreamingPlatform p
                 clipboard.Changed += OnLocalClipboard;
             cursor = platform.OpenCursor() is { } pointer ? new CursorTracker(pointer, time) : null;
             pump = new StreamPump(screen!, time, platform.OpenJpegEncoder());
+            screen!.NotifyChanges(Wake);
             loopStop = new CancellationTokenSource();
             loop = Task.Run(() => RunAsync(loopStop.Token), CancellationToken.None);
             StreamingLog.Started(log, screen!.GetDisplays().Count);

@@ -14,13 +14,6 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time, IJpegE
 {
     public const int MaxInFlight = 3;
 
-    /// <summary>
-    /// How often an idle viewer's displays are asked whether they changed, when the source can tell
-    /// without capturing: a change after a quiet spell is captured within this, not up to a whole frame
-    /// interval later (bench/Latency).
-    /// </summary>
-    public static readonly TimeSpan ChangePoll = TimeSpan.FromMilliseconds(4);
-
     /// <summary>A tile sent as JPEG is re-sent lossless after this many captures without a change (~0.5 s at 30 fps).</summary>
     public const int RefineAfterQuietCaptures = 15;
 
@@ -100,10 +93,12 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time, IJpegE
             if (viewer.InFlight >= MaxInFlight)
                 continue;
             var due = viewer.NextDue <= now ? TimeSpan.Zero : time.GetElapsedTime(now, viewer.NextDue);
-            if (source.TellsChanges && viewer.EarlyAllowed)
+            // A change the source told of (IScreenSource.NotifyChanges woke the loop) goes as soon as the
+            // viewer's frame rate allows; without one the source's next notice wakes the loop.
+            if (due > TimeSpan.Zero && source.TellsChanges && viewer.EarlyAllowed && AnyChanged(viewer))
             {
                 var rateAllows = viewer.LastFrameAt + Ticks(viewer.FrameInterval);
-                var early = rateAllows <= now ? ChangePoll : TimeSpan.FromTicks(Math.Max(ChangePoll.Ticks, time.GetElapsedTime(now, rateAllows).Ticks));
+                var early = rateAllows <= now ? TimeSpan.Zero : time.GetElapsedTime(now, rateAllows);
                 due = early < due ? early : due;
             }
 
@@ -185,8 +180,11 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time, IJpegE
     /// </summary>
     private bool Early(ViewerStream viewer, long now)
     {
-        if (!source.TellsChanges || !viewer.EarlyAllowed || now < viewer.LastFrameAt + Ticks(viewer.FrameInterval))
-            return false;
+        return source.TellsChanges && viewer.EarlyAllowed && now >= viewer.LastFrameAt + Ticks(viewer.FrameInterval) && AnyChanged(viewer);
+    }
+
+    private bool AnyChanged(ViewerStream viewer)
+    {
         foreach (var view in viewer.Displays)
         {
             if (source.ChangedSinceCapture(view.Display.Id))

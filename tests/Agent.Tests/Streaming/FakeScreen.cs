@@ -10,6 +10,7 @@ internal sealed class FakeScreen : IScreenSource
     private readonly Dictionary<uint, byte[]> pixels = [];
     private readonly Dictionary<uint, List<PixelRect>> damage = [];
     private PixelRect[] handedOut = new PixelRect[64];
+    private Action? notify;
 
     public FakeScreen(int width, int height, int displayCount = 1)
     {
@@ -42,7 +43,12 @@ internal sealed class FakeScreen : IScreenSource
         throw new ArgumentOutOfRangeException(nameof(id));
     }
 
-    public void Damage(PixelRect rect, uint id = 1) => damage[id].Add(rect);
+    public void Damage(PixelRect rect, uint id = 1)
+    {
+        damage[id].Add(rect);
+        if (ReportsDamage)
+            notify?.Invoke();
+    }
 
     public void Fill(PixelRect rect, uint bgra, uint id = 1)
     {
@@ -64,10 +70,12 @@ internal sealed class FakeScreen : IScreenSource
 
     public IReadOnlyList<DisplayInfo> GetDisplays() => displays;
 
-    /// <summary>With damage hints on, the screen also says whether it changed since a capture (as XDamage does).</summary>
+    /// <summary>With damage hints on, the screen also says whether it changed since a capture, and tells (as XDamage does).</summary>
     public bool TellsChanges => ReportsDamage;
 
     public bool ChangedSinceCapture(uint displayId) => !ReportsDamage || damage[displayId].Count > 0;
+
+    public void NotifyChanges(Action changed) => notify = changed;
 
     public CapturedFrame Capture(uint displayId)
     {

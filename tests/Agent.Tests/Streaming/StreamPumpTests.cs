@@ -8,6 +8,7 @@ public sealed class StreamPumpTests : IDisposable
 {
     private static readonly TimeSpan Frame = TimeSpan.FromMilliseconds(34); // a little over 1/30 s
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1.0 / ViewerStream.DefaultFps);
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(4);
 
     private readonly StepClock clock = new();
     private readonly FakeScreen screen = new(320, 192, displayCount: 2);
@@ -198,56 +199,56 @@ public sealed class StreamPumpTests : IDisposable
     }
 
     [Fact]
-    public void AScreenThatTellsChanges_IsAskedEveryPoll_AndAChangeAfterAQuietSpellGoesAtOnce()
+    public void AScreenThatTellsChanges_WakesTheSession_AndAChangeAfterAQuietSpellGoesAtOnce()
     {
         screen.ReportsDamage = true;
+        var woken = 0;
+        screen.NotifyChanges(() => woken++);
         pump.Join("a");
         AckAll(Round());
         Round().ShouldBeEmpty(); // quiet: the next regular look is a whole interval away
         clock.Advance(TimeSpan.FromMilliseconds(10));
-        pump.NextWake().ShouldBe(StreamPump.ChangePoll);
+        pump.NextWake().ShouldBe(Interval - TimeSpan.FromMilliseconds(10), "nothing told: the regular look");
 
-        var captures = screen.Captures;
-        Round(StreamPump.ChangePoll).ShouldBeEmpty();
-        screen.Captures.ShouldBe(captures, "nothing changed: asked, not captured");
         screen.Fill(new PixelRect(10, 10, 4, 4), 0xFF00FF00);
-        var frames = Round(StreamPump.ChangePoll);
+        woken.ShouldBe(1);
+        pump.NextWake().ShouldBe(TimeSpan.Zero);
+        var frames = Round(TimeSpan.Zero);
 
         frames.ShouldHaveSingleItem().VideoFrame.Tiles.ShouldHaveSingleItem().W.ShouldBe(4u);
         canvases["a"].Matches(screen.Pixels()).ShouldBeTrue();
     }
 
     [Fact]
-    public void AChangeReportedRightAfterAFrame_WaitsForTheViewersFrameRate()
+    public void AChangeToldRightAfterAFrame_WaitsForTheViewersFrameRate()
     {
         screen.ReportsDamage = true;
         pump.Join("a");
         AckAll(Round());
         screen.Fill(new PixelRect(10, 10, 4, 4), 0xFF00FF00);
 
-        Round(StreamPump.ChangePoll).ShouldBeEmpty();
-        pump.NextWake().ShouldBe(Interval - StreamPump.ChangePoll);
-        Round(Frame - StreamPump.ChangePoll).ShouldHaveSingleItem();
+        Round(Poll).ShouldBeEmpty();
+        pump.NextWake().ShouldBe(Interval - Poll);
+        Round(Frame - Poll).ShouldHaveSingleItem();
         canvases["a"].Matches(screen.Pixels()).ShouldBeTrue();
     }
 
     [Fact]
-    public void AChangeReportedThatChangedNothing_CostsOneCapture_UntilTheNextRegularLook()
+    public void AChangeToldThatChangedNothing_CostsOneCapture_UntilTheNextRegularLook()
     {
         screen.ReportsDamage = true;
         pump.Join("a");
         AckAll(Round());
         Round().ShouldBeEmpty();
-        screen.Damage(new PixelRect(0, 0, 8, 8)); // said changed, same pixels
+        screen.Damage(new PixelRect(0, 0, 8, 8)); // told changed, same pixels
 
         var captures = screen.Captures;
-        Round(StreamPump.ChangePoll).ShouldBeEmpty();
+        Round(Poll).ShouldBeEmpty();
         screen.Damage(new PixelRect(0, 0, 8, 8));
-        Round(StreamPump.ChangePoll).ShouldBeEmpty();
-        Round(StreamPump.ChangePoll).ShouldBeEmpty();
+        pump.NextWake().ShouldBe(Interval, "no early look again before the regular one, an interval after that capture");
+        Round(Poll).ShouldBeEmpty();
 
         screen.Captures.ShouldBe(captures + 1);
-        pump.NextWake().ShouldBe(Interval - (2 * StreamPump.ChangePoll), "no early look again before the regular one, an interval after that capture");
     }
 
     [Fact]
@@ -260,8 +261,8 @@ public sealed class StreamPumpTests : IDisposable
 
         pump.NextWake().ShouldBe(Interval - TimeSpan.FromMilliseconds(10));
         Type();
-        Round(StreamPump.ChangePoll).ShouldBeEmpty();
-        Round(Frame - TimeSpan.FromMilliseconds(10) - StreamPump.ChangePoll).ShouldHaveSingleItem();
+        Round(Poll).ShouldBeEmpty();
+        Round(Frame - TimeSpan.FromMilliseconds(10) - Poll).ShouldHaveSingleItem();
     }
 
     private void Type()

@@ -35,7 +35,7 @@ public sealed class X11StreamingTests
     }
 
     [Fact]
-    public async Task TheScreen_TellsOfAChange_WithoutCapturing()
+    public async Task TheScreen_TellsOfAChange_WithoutCapturing_OnceUntilAsked()
     {
         using var xvfb = await XvfbServer.StartOrSkipAsync(Width, Height);
         using var client = new XTestClient(xvfb.Display);
@@ -47,16 +47,13 @@ public sealed class X11StreamingTests
         screen.Capture(id).IsEmpty.ShouldBeFalse();
         screen.ChangedSinceCapture(id).ShouldBeFalse("quiet since the capture");
 
+        using var notified = new SemaphoreSlim(0);
+        screen.NotifyChanges(() => notified.Release());
+        (await notified.WaitAsync(TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken)).ShouldBeFalse("quiet: nothing told");
         client.Paint(10, 10, 20, 20, Noise(20, 20, 5));
-        var told = false;
-        for (var i = 0; i < 500 && !told; i++)
-        {
-            told = screen.ChangedSinceCapture(id);
-            if (!told)
-                await Task.Delay(10, TestContext.Current.CancellationToken);
-        }
-
-        told.ShouldBeTrue("XDamage told of the paint");
+        (await notified.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken)).ShouldBeTrue("XDamage told of the paint");
+        screen.ChangedSinceCapture(id).ShouldBeTrue();
+        (await notified.WaitAsync(TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken)).ShouldBeFalse("told once, until read");
         screen.Capture(id).IsEmpty.ShouldBeFalse();
         screen.ChangedSinceCapture(id).ShouldBeFalse("the capture took the damage");
     }

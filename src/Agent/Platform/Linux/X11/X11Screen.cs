@@ -19,6 +19,7 @@ internal sealed class X11Screen : IScreenSource
     private readonly nuint region;
     private readonly bool shm;
     private List<DisplayInfo> layout;
+    private ChangeWatcher? watcher;
 
     public X11Screen(X11Connection connection, bool useSharedMemory = true)
     {
@@ -44,8 +45,26 @@ internal sealed class X11Screen : IScreenSource
     /// <c>DamageReportNonEmpty</c> the server sends one DamageNotify when the region stops being empty,
     /// and <see cref="TakeDamage"/> empties both. Any other event only costs one capture.
     /// </summary>
-    public bool ChangedSinceCapture(uint displayId) =>
-        damage == 0 || !monitors.TryGetValue(displayId, out var monitor) || !monitor.Captured || monitor.HasPendingDamage || Xlib.XPending(x.Handle) > 0;
+    public bool ChangedSinceCapture(uint displayId)
+    {
+        var changed = damage == 0 || !monitors.TryGetValue(displayId, out var monitor) || !monitor.Captured || monitor.HasPendingDamage || Xlib.XPending(x.Handle) > 0;
+        watcher?.Rearm();
+        return changed;
+    }
+
+    /// <summary>
+    /// Wakes the session when the X server writes to this connection (a DamageNotify: the screen changed
+    /// while quiet), from a thread that only polls the socket and never calls Xlib. Once it has told, it
+    /// waits until the session has asked (<see cref="ChangedSinceCapture"/> or a capture, whose Xlib calls
+    /// read the event off the socket) before it polls again, so an event nobody has read yet cannot spin it.
+    /// </summary>
+    public void NotifyChanges(Action changed)
+    {
+        if (damage == 0)
+            return;
+        watcher ??= new ChangeWatcher(Xlib.XConnectionNumber(x.Handle));
+        watcher.Changed = changed;
+    }
 
     public IReadOnlyList<DisplayInfo> GetDisplays()
     {
@@ -67,13 +86,17 @@ internal sealed class X11Screen : IScreenSource
         }
 
         var damageKnown = TakeDamage() && monitor.Captured;
-        if (!monitor.Grab())
+        var grabbed = monitor.Grab();
+        watcher?.Rearm();
+        if (!grabbed)
             return default;
         return new CapturedFrame(monitor.Pixels, area.Width, area.Height, monitor.Stride, monitor.Damage, damageKnown);
     }
 
     public void Dispose()
     {
+        watcher?.Dispose();
+        watcher = null;
         foreach (var monitor in monitors.Values)
             monitor.Dispose();
         monitors.Clear();
@@ -225,6 +248,74 @@ internal sealed class X11Screen : IScreenSource
 
             Xlib.DestroyImage(image);
             image = IntPtr.Zero;
+        }
+    }
+
+    /// <summary>See <see cref="NotifyChanges"/>: poll(2) on the X socket and a wake pipe for shutdown.</summary>
+    private sealed unsafe class ChangeWatcher : IDisposable
+    {
+        private const short PollIn = 1;
+        private readonly int socket;
+        private readonly int wakeRead;
+        private readonly int wakeWrite;
+        private readonly ManualResetEventSlim armed = new(true);
+        private readonly Thread thread;
+        private volatile bool stopping;
+
+        public ChangeWatcher(int socket)
+        {
+            this.socket = socket;
+            var fds = stackalloc int[2];
+            if (Xlib.pipe2(fds, 0x80000 | 0x800) != 0) // O_CLOEXEC | O_NONBLOCK
+                throw new InvalidOperationException("pipe2 failed for the screen's change watcher.");
+            (wakeRead, wakeWrite) = (fds[0], fds[1]);
+            thread = new Thread(Run) { IsBackground = true, Name = "guruconnect-x11-damage" };
+            thread.Start();
+        }
+
+        public Action? Changed { get; set; }
+
+        public void Rearm() => armed.Set();
+
+        public void Dispose()
+        {
+            stopping = true;
+            byte one = 1;
+            Xlib.write(wakeWrite, &one, 1);
+            armed.Set();
+            thread.Join();
+            Xlib.close(wakeRead);
+            Xlib.close(wakeWrite);
+            armed.Dispose();
+        }
+
+        private void Run()
+        {
+            var fds = stackalloc Xlib.PollFd[2];
+            fds[0].Fd = socket;
+            fds[0].Events = PollIn;
+            fds[1].Fd = wakeRead;
+            fds[1].Events = PollIn;
+            while (true)
+            {
+                armed.Wait();
+                if (stopping)
+                    return;
+                armed.Reset();
+                fds[0].Revents = fds[1].Revents = 0;
+                if (Xlib.poll(fds, 2, -1) <= 0 || stopping)
+                {
+                    if (stopping)
+                        return;
+                    armed.Set(); // EINTR: poll again
+                    continue;
+                }
+
+                if ((fds[0].Revents & PollIn) != 0)
+                    Changed?.Invoke();
+                else
+                    armed.Set();
+            }
         }
     }
 }
