@@ -9,6 +9,7 @@ using GuruConnect.Bench.Codec;
 //   --frames DIR   keep the recorded sequences in DIR, or reuse the ones already there (no Xvfb needed then)
 //   --only NAME    run one sequence ("scrolling text"); --no-ffmpeg leaves x264 / VP9 out (quick profiling)
 //   (no option)    the same five workloads drawn in memory
+// Every "ours" encoder stays on one thread (TileEncoder.Parallel off), so its time is one core's.
 // "ours" is the agent's real path: compare with the previous frame (no damage hints: the worst case),
 // the previous move tried again, else the move search, SOLID / zstd RGBA runs / COPY_RECT. "ours, XDamage
 // hints" is the same with the damage rectangles the agent's X11 capture reported while recording (what
@@ -66,12 +67,12 @@ for (var pass = 0; pass < 2; pass++)
     {
         Array.Clear(frame);
         using var display1 = new DisplayStream(1, Width, Height);
-        using var encoder = new TileEncoder();
-        using var lossyEncoder = new TileEncoder(GuruConnect.Agent.Platform.Linux.TurboJpegEncoder.TryOpen());
+        using var encoder = new TileEncoder { Parallel = false };
+        using var lossyEncoder = new TileEncoder(GuruConnect.Agent.Platform.Linux.TurboJpegEncoder.TryOpen()) { Parallel = false };
         using var searching = new DisplayStream(1, Width, Height) { RepeatMoves = false };
-        using var searchingEncoder = new TileEncoder();
+        using var searchingEncoder = new TileEncoder { Parallel = false };
         using var hinted = new DisplayStream(1, Width, Height);
-        using var hintedEncoder = new TileEncoder();
+        using var hintedEncoder = new TileEncoder { Parallel = false };
         var view = new ViewerDisplay(display1) { KeyframePending = false };
         var tiles = new List<EncodedTile>(1024);
         var stats = new Dictionary<string, Stat> { ["ours"] = new(), ["ours, XDamage hints"] = new(), ["ours, move searched every frame"] = new(), ["ours, lossy allowed"] = new(), ["raw BGRA"] = new(), ["zlib"] = new(), ["JPEG q80"] = new() };

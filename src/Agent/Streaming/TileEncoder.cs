@@ -44,6 +44,9 @@ internal sealed class TileEncoder(IJpegEncoder? jpeg = null) : IDisposable
 
     public bool CanEncodeJpeg => jpeg is not null;
 
+    /// <summary>Whether a large frame may use the second thread (<see cref="ParallelBytes"/>); off to measure one core (bench/Codec).</summary>
+    public bool Parallel { get; init; } = true;
+
     /// <summary>
     /// Appends to <paramref name="output"/> the tiles covering <paramref name="dirty"/> on
     /// <paramref name="display"/> as it stands now. With <paramref name="jpegQuality"/> above 0 (a viewer
@@ -287,7 +290,7 @@ internal sealed class TileEncoder(IJpegEncoder? jpeg = null) : IDisposable
         long raw = 0;
         for (var i = 0; i < jobCount; i++)
             raw += jobs[i].Rect.Width * 4L * jobs[i].Rect.Height;
-        if (raw < ParallelBytes || Environment.ProcessorCount < 2)
+        if (!Parallel || raw < ParallelBytes || Environment.ProcessorCount < 2)
         {
             for (var i = 0; i < jobCount; i++)
                 output[jobs[i].Output] = EncodeRun(display.Pixels, display.Stride, jobs[i].Rect);
