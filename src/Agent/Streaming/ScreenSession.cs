@@ -19,6 +19,10 @@ internal sealed class ScreenSession(IEnvelopeSender sender, IStreamingPlatform p
 
     private readonly Lock gate = new();
     private readonly List<Envelope> outbox = [];
+
+    // Orders a join's display list before the frames the loop builds for that viewer: the loop may
+    // pump the moment the viewer is known, and the list must be on the wire first (docs/protocol.md).
+    private readonly SemaphoreSlim sendOrder = new(1, 1);
     private TaskCompletionSource wakeup = NewSignal();
     private StreamPump? pump;
     private IScreenSource? screen;
@@ -75,21 +79,30 @@ internal sealed class ScreenSession(IEnvelopeSender sender, IStreamingPlatform p
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        sendOrder.Dispose();
     }
 
     private async Task JoinAsync(string viewerId, CancellationToken cancellationToken)
     {
-        Envelope list;
-        lock (gate)
+        await sendOrder.WaitAsync(cancellationToken);
+        try
         {
-            if (pump is null && !TryOpenScreen())
-                list = new Envelope { ViewerId = viewerId, DisplayList = new DisplayList() };
-            else
-                list = JoinLocked(viewerId);
+            Envelope list;
+            lock (gate)
+            {
+                if (pump is null && !TryOpenScreen())
+                    list = new Envelope { ViewerId = viewerId, DisplayList = new DisplayList() };
+                else
+                    list = JoinLocked(viewerId);
+            }
+
+            await sender.SendAsync(list, cancellationToken);
+        }
+        finally
+        {
+            sendOrder.Release();
         }
 
-        // The display list goes before the keyframe the next round builds (docs/protocol.md).
-        await sender.SendAsync(list, cancellationToken);
         Wake();
     }
 
@@ -228,8 +241,17 @@ internal sealed class ScreenSession(IEnvelopeSender sender, IStreamingPlatform p
                     wait = pump.NextWake();
                 }
 
-                foreach (var envelope in outbox)
-                    await sender.SendAsync(envelope, cancellationToken);
+                await sendOrder.WaitAsync(cancellationToken);
+                try
+                {
+                    foreach (var envelope in outbox)
+                        await sender.SendAsync(envelope, cancellationToken);
+                }
+                finally
+                {
+                    sendOrder.Release();
+                }
+
                 if (wait == TimeSpan.Zero)
                     continue;
                 await Task.WhenAny(woken, Task.Delay(wait ?? Timeout.InfiniteTimeSpan, time, cancellationToken));

@@ -19,13 +19,17 @@ internal sealed class RecordingSender : IEnvelopeSender
         }
     }
 
-    public ValueTask SendAsync(Envelope envelope, CancellationToken cancellationToken)
+    /// <summary>How long a DisplayList's send takes before it is on the wire: a slow link, for ordering tests.</summary>
+    public TimeSpan DisplayListDelay { get; init; }
+
+    public async ValueTask SendAsync(Envelope envelope, CancellationToken cancellationToken)
     {
+        if (envelope.DisplayList is not null && DisplayListDelay > TimeSpan.Zero)
+            await Task.Delay(DisplayListDelay, cancellationToken);
         var copy = Envelope.Parser.ParseFrom(Google.Protobuf.MessageExtensions.ToByteArray(envelope));
         lock (gate)
             sent.Add(copy);
         arrived.Release();
-        return ValueTask.CompletedTask;
     }
 
     public async Task<Envelope> NextAsync(Func<Envelope, bool> match, int skip = 0)

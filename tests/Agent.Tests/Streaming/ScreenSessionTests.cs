@@ -35,6 +35,22 @@ public sealed class ScreenSessionTests
     }
 
     [Fact]
+    public async Task TheDisplayList_GoesBeforeTheFirstKeyframe_EvenWhenItsSendIsSlow()
+    {
+        // The session loop starts with the viewer already known; it used to send the keyframe while the
+        // join was still sending the list (seen once in CI as a NullReferenceException above).
+        var slow = new RecordingSender { DisplayListDelay = TimeSpan.FromMilliseconds(200) };
+        screen.Noise(2);
+        await using var session = new ScreenSession(slow, new Platform(screen, injector), TimeProvider.System);
+
+        await session.HandleAsync(new Envelope { ViewerId = "v1", ViewerJoined = new ViewerJoined { ViewerId = "v1" } }, default);
+        await slow.NextAsync(e => e.VideoFrame is not null);
+
+        slow.Sent[0].PayloadCase.ShouldBe(Envelope.PayloadOneofCase.DisplayList);
+        slow.Sent[1].VideoFrame.Keyframe.ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task ViewerLeft_ReleasesHeldKeys_AndTheLastOneClosesTheScreen()
     {
         await using var session = new ScreenSession(sender, new Platform(screen, injector), TimeProvider.System);
