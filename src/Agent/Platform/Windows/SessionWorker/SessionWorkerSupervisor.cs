@@ -133,7 +133,7 @@ internal sealed class SessionWorkerSupervisor(
                         throw new IOException("the worker exited before it connected");
                     }
 
-                    connection = await WorkerConnection.OpenAsync(await accept, log, linked.Token);
+                    connection = await WorkerConnection.OpenAsync(await accept, log, linked.Token, Forward);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -152,7 +152,6 @@ internal sealed class SessionWorkerSupervisor(
             }
 
             var started = time.GetUtcNow();
-            connection.ClipboardChanged += Forward;
             Publish(connection);
             WorkerLog.Started(log, process.Id, session);
             // Cancelled when this worker is done, so its last poll does not linger as a pending timer.

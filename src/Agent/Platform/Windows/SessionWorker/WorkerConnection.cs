@@ -54,10 +54,14 @@ internal sealed class WorkerConnection : IDisposable
 
     public bool IsOpen => !closed.IsCancellationRequested;
 
-    /// <summary>Waits for the worker's hello (right protocol version), then starts reading.</summary>
-    public static async Task<WorkerConnection> OpenAsync(Stream stream, ILogger log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for the worker's hello (right protocol version), then starts reading; <paramref name="clipboardChanged"/>
+    /// is subscribed before the first read, so a copy the worker reports right after its hello reaches it.
+    /// </summary>
+    public static async Task<WorkerConnection> OpenAsync(Stream stream, ILogger log, CancellationToken cancellationToken, Action<string>? clipboardChanged = null)
     {
         var connection = new WorkerConnection(stream, log);
+        connection.ClipboardChanged += clipboardChanged;
         try
         {
             if (!await connection.reader.ReadAsync(cancellationToken) || connection.reader.Type != WorkerMessage.Hello || connection.reader.Payload.Length != 4)

@@ -17,6 +17,7 @@ internal sealed class WorkerServer(Stream stream, IScreenSource screen, IInputIn
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly WorkerFrameWriter writer = new(stream);
+    private readonly Lock startGate = new();
     private readonly Dictionary<uint, (int Width, int Height)> sentSizes = [];
     private readonly PixelRect[] scratch = new PixelRect[WorkerFrameCodec.MaxRects];
     private byte[] frameBuffer = [];
@@ -25,9 +26,15 @@ internal sealed class WorkerServer(Stream stream, IScreenSource screen, IInputIn
     {
         Span<byte> hello = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(hello, WorkerConnection.ProtocolVersion);
-        writer.Write(WorkerMessage.Hello, hello);
-        if (clipboard is not null)
-            clipboard.Changed += OnClipboard;
+        // Subscribed before the hello, so a copy made the moment the service hears it is not lost; the
+        // gate keeps such a change from reaching the pipe ahead of the hello.
+        lock (startGate)
+        {
+            if (clipboard is not null)
+                clipboard.Changed += OnClipboard;
+            writer.Write(WorkerMessage.Hello, hello);
+        }
+
         try
         {
             using var reader = new WorkerFrameReader(stream, WorkerConnection.MaxClipboardBytes);
@@ -100,7 +107,8 @@ internal sealed class WorkerServer(Stream stream, IScreenSource screen, IInputIn
             return;
         try
         {
-            writer.Write(WorkerMessage.ClipboardChanged, Encoding.UTF8.GetBytes(text));
+            lock (startGate)
+                writer.Write(WorkerMessage.ClipboardChanged, Encoding.UTF8.GetBytes(text));
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
