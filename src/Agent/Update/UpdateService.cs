@@ -72,8 +72,10 @@ internal sealed class UpdateService(
             var delay = settings.FirstCheckDelay + settings.FirstCheckSpread * random.NextDouble();
             while (true)
             {
+                // The timer first, then the line that says so: whoever reads "next check" may move the clock.
+                var wait = Task.Delay(delay, time, stoppingToken);
                 UpdateLog.NextCheck(log, delay);
-                await Task.Delay(delay, time, stoppingToken);
+                await wait;
                 delay = settings.CheckInterval + settings.CheckJitter * (2 * random.NextDouble() - 1);
                 Uri server;
                 try

@@ -56,10 +56,10 @@ public sealed class UpdateRollbackTests : IAsyncLifetime
         machine.Installed.ShouldBe(next, "not yet: the deadline has not passed");
 
         machine.Time.Advance(TimeSpan.FromSeconds(1));
-        await Eventually(() => process.Exit.Code == ExitCodes.RestartForUpdate);
+        await Eventually(() => process.Lifetime.ApplicationStopping.IsCancellationRequested);
 
+        process.Exit.Code.ShouldBe(ExitCodes.RestartForUpdate);
         machine.Installed.ShouldBe(machine.OldBinary);
-        process.Lifetime.ApplicationStopping.IsCancellationRequested.ShouldBeTrue();
         var state = machine.StateFile.Read().ShouldNotBeNull();
         state.Phase.ShouldBe(UpdatePhases.RolledBack);
         state.Detail.ShouldBe("it did not connect within 120 s");
@@ -216,11 +216,10 @@ public sealed class UpdateRollbackTests : IAsyncLifetime
         return new Process(service, agentState, exit, lifetime);
     }
 
-    /// <summary>The service logged its n-th "next check" and, right after, starts waiting on the clock.</summary>
+    /// <summary>The service logged its n-th "next check": its timer on the clock exists by then (UpdateService).</summary>
     private async Task WaitingForCheck(Process process, int count)
     {
         await Eventually(() => machine.Logs.Entries.Count(e => e.EventId.Id == 5712) >= count, () => $"{process.Service.ExecuteTask?.Exception}\n{machine.Logs.AllText}");
-        await Task.Delay(100, TestContext.Current.CancellationToken);
     }
 
     private static async Task Eventually(Func<bool> condition, Func<string>? explain = null)
