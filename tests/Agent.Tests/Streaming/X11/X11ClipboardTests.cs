@@ -37,8 +37,13 @@ public sealed class X11ClipboardTests
         var changes = Watch(clipboard);
 
         // Over 1 MiB: xclip sends it INCR; the agent drains it and drops it, then still follows the next copy.
+        var ended = clipboard.ReadsEnded;
         xclip.Copy(new string('x', (2 * ProtocolLimits.MaxClipboardBytes) + 3));
-        await Task.Delay(500, TestContext.Current.CancellationToken);
+        // Copy again only once the agent has drained it: a new owner mid-transfer would share the property
+        // the old one still writes its chunks into (a loaded machine drains slowly).
+        for (var i = 0; i < 500 && clipboard.ReadsEnded == ended; i++)
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        clipboard.ReadsEnded.ShouldBeGreaterThan(ended, "the oversized transfer ended");
         xclip.Copy("small");
         (await NextAsync(changes)).ShouldBe("small", "the oversized value is never reported");
 

@@ -54,7 +54,22 @@ internal sealed unsafe class X11Clipboard : IClipboard
 
     // Event-thread state.
     private byte[]? owned;
-    private Read? reading;
+    private Read? current;
+    private int readsEnded;
+
+    /// <summary>Conversions of another client's clipboard that have ended (read, refused or given up): tests wait on it.</summary>
+    internal int ReadsEnded => Volatile.Read(ref readsEnded);
+
+    private Read? Reading
+    {
+        get => current;
+        set
+        {
+            if (current is not null && value is null)
+                Interlocked.Increment(ref readsEnded);
+            current = value;
+        }
+    }
 
     public X11Clipboard(X11Connection connection)
     {
@@ -151,10 +166,10 @@ internal sealed unsafe class X11Clipboard : IClipboard
             }
 
             Xlib.XFlush(x.Handle);
-            if (reading is { } r && Stopwatch.GetElapsedTime(r.Started) > ConvertTimeout)
-                reading = null; // the owner never answered (or stalled mid-INCR): give up quietly
+            if (Reading is { } r && Stopwatch.GetElapsedTime(r.Started) > ConvertTimeout)
+                Reading = null; // the owner never answered (or stalled mid-INCR): give up quietly
             fds[0].Revents = fds[1].Revents = 0;
-            Xlib.poll(fds, 2, reading is null ? -1 : 250);
+            Xlib.poll(fds, 2, Reading is null ? -1 : 250);
             if ((fds[1].Revents & PollIn) != 0)
             {
                 while (Xlib.read(wakeRead, drain, 64) > 0)
@@ -176,7 +191,7 @@ internal sealed unsafe class X11Clipboard : IClipboard
         if (bytes is null)
             return;
         owned = bytes;
-        reading = null; // the viewer's text wins over a conversion still under way
+        Reading = null; // the viewer's text wins over a conversion still under way
         Xlib.XSetSelectionOwner(x.Handle, clipboard, window, 0);
         if (Xlib.XGetSelectionOwner(x.Handle, clipboard) != window)
             owned = null;
@@ -207,7 +222,7 @@ internal sealed unsafe class X11Clipboard : IClipboard
                 Converted(target: *(nuint*)(xevent + 48), result: *(nuint*)(xevent + 56));
                 break;
             case PropertyNotify when *(nuint*)(xevent + 32) == window && *(nuint*)(xevent + 40) == property
-                                     && *(int*)(xevent + 56) == PropertyNewValue && reading is { Incremental: true }:
+                                     && *(int*)(xevent + 56) == PropertyNewValue && Reading is { Incremental: true }:
                 Chunk();
                 break;
         }
@@ -215,14 +230,14 @@ internal sealed unsafe class X11Clipboard : IClipboard
 
     private void StartRead(nuint target, nuint timestamp)
     {
-        reading = new Read(target, timestamp);
+        Reading = new Read(target, timestamp);
         Xlib.XDeleteProperty(x.Handle, window, property);
         Xlib.XConvertSelection(x.Handle, clipboard, target, property, window, timestamp);
     }
 
     private void Converted(nuint target, nuint result)
     {
-        if (reading is not { Incremental: false } r || target != r.Target)
+        if (Reading is not { Incremental: false } r || target != r.Target)
             return;
         if (result == 0)
         {
@@ -230,14 +245,14 @@ internal sealed unsafe class X11Clipboard : IClipboard
             if (r.Target == utf8)
                 StartRead(XaString, r.Timestamp);
             else
-                reading = null;
+                Reading = null;
             return;
         }
 
         var longs = (nint)(ProtocolLimits.MaxClipboardBytes / 4) + 1;
         if (Xlib.XGetWindowProperty(x.Handle, window, property, 0, longs, 1, 0, out var type, out var format, out var items, out var after, out var data) != 0)
         {
-            reading = null;
+            Reading = null;
             return;
         }
 
@@ -251,7 +266,7 @@ internal sealed unsafe class X11Clipboard : IClipboard
                 return;
             }
 
-            reading = null;
+            Reading = null;
             if (format != 8 || after != 0 || (long)items > ProtocolLimits.MaxClipboardBytes)
                 return; // not text, or over the protocol's limit: refused, not truncated
             Publish(new ReadOnlySpan<byte>((void*)data, (int)items), r.Target);
@@ -265,11 +280,11 @@ internal sealed unsafe class X11Clipboard : IClipboard
 
     private void Chunk()
     {
-        var r = reading!;
+        var r = Reading!;
         if (Xlib.XGetWindowProperty(x.Handle, window, property, 0, (nint)(ProtocolLimits.MaxClipboardBytes / 4) + 1, 1, 0,
                 out _, out var format, out var items, out _, out var data) != 0)
         {
-            reading = null;
+            Reading = null;
             return;
         }
 
@@ -278,7 +293,7 @@ internal sealed unsafe class X11Clipboard : IClipboard
             r.Started = Stopwatch.GetTimestamp(); // a live transfer is not timed out
             if (items == 0)
             {
-                reading = null;
+                Reading = null;
                 if (!r.TooLarge)
                     Publish(r.Buffer.WrittenSpan, r.Target);
                 return;
