@@ -205,6 +205,8 @@ public sealed class ForwardingTests
             text.ShouldContain(name);
         }
 
+        // The fan-out counts a frame once it is queued, and the viewer's send pump may deliver it first.
+        await Eventually.TrueAsync(() => server.RelayMetrics().FramesToViewers == 1, "one frame counted");
         var metrics = server.RelayMetrics();
         metrics.AgentsConnected.ShouldBe(1);
         metrics.ViewersConnected.ShouldBe(1);

@@ -45,8 +45,13 @@ public sealed class X11CursorTests
         using var input = new X11Input(X11Connection.Open(xvfb.Display));
 
         input.MoveTo(123, 45);
-        await Task.Delay(100, TestContext.Current.CancellationToken);
         var state = cursor.Poll();
+        for (var i = 0; i < 500 && (state.X, state.Y) != (123, 45); i++)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken); // the injector only flushes
+            state = cursor.Poll();
+        }
+
         (state.X, state.Y, state.Visible).ShouldBe((123, 45, true));
         state.ShapeId.ShouldNotBe(0u);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using GuruConnect.Agent.Platform.Linux.X11;
 using GuruConnect.Agent.Streaming;
 using GuruConnect.Protocol.V1;
@@ -98,11 +99,16 @@ public sealed class X11StreamingTests
         input.Key(new KeyInput { Code = "KeyB", Key = "b", Down = true, Modifiers = 0 });
         input.ReleaseAll();
 
-        await Task.Delay(200, TestContext.Current.CancellationToken);
-        var events = client.Events();
         var shift = (uint)client.KeycodeOf(0xFFE1);
         var a = (uint)client.KeycodeOf('a');
         var b = (uint)client.KeycodeOf('b');
+        // The injector only flushes: read until the last release has arrived (a loaded Xvfb is slow).
+        var events = client.Events();
+        for (var waited = Stopwatch.StartNew(); !events.Any(e => e.Type == XTestClient.KeyRelease && e.Detail == b) && waited.Elapsed < TimeSpan.FromSeconds(10);)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+            events.AddRange(client.Events());
+        }
         events.ShouldContain(e => e.Type == XTestClient.MotionNotify && e.X == 100 && e.Y == 120);
         events.Where(e => e.Type is XTestClient.ButtonPress or XTestClient.ButtonRelease or XTestClient.KeyPress or XTestClient.KeyRelease)
             .Select(e => (e.Type, e.Detail))
