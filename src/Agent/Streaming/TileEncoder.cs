@@ -18,15 +18,15 @@ internal sealed class TileEncoder(IJpegEncoder? jpeg = null) : IDisposable
 {
     public const int ZstdLevel = 1;
 
+    /// <summary>Raw bytes of lossless runs in one frame from which a second thread compresses half of them.</summary>
+    public const int ParallelBytes = 1 << 20;
+
     /// <summary>
     /// Unchanged pixels (two tiles' worth) past which a cut run is split where its tiles' changed rows
     /// differ: below it one zstd frame over a little unchanged text is smaller than two (bench/Codec,
     /// "scrolling text" grew 9 % with one tile's worth); above it the unchanged part costs more (a dragged
     /// window's top edge and side, "window drag").
     /// </summary>
-    /// <summary>Raw bytes of lossless runs in one frame from which a second thread compresses half of them.</summary>
-    public const int ParallelBytes = 1 << 20;
-
     public const int SplitWaste = 2 * TileMap.TileSize * TileMap.TileSize;
 
     private readonly Compressor zstd = new(ZstdLevel);
