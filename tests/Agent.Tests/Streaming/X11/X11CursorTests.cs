@@ -1,4 +1,5 @@
 using GuruConnect.Agent.Platform.Linux.X11;
+using GuruConnect.Agent.Tests.SessionWorker;
 
 namespace GuruConnect.Agent.Tests.Streaming.X11;
 
@@ -46,11 +47,7 @@ public sealed class X11CursorTests
 
         input.MoveTo(123, 45);
         var state = cursor.Poll();
-        for (var i = 0; i < 500 && (state.X, state.Y) != (123, 45); i++)
-        {
-            await Task.Delay(20, TestContext.Current.CancellationToken); // the injector only flushes
-            state = cursor.Poll();
-        }
+        await Eventually.TrueAsync(() => (state.X, state.Y) == (123, 45), "the pointer at 123,45", () => state = cursor.Poll()); // the injector only flushes
 
         (state.X, state.Y, state.Visible).ShouldBe((123, 45, true));
         state.ShapeId.ShouldNotBe(0u);

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using GuruConnect.Agent.Platform.Linux.X11;
 using GuruConnect.Agent.Streaming;
+using GuruConnect.Agent.Tests.SessionWorker;
 using GuruConnect.Protocol.V1;
 
 namespace GuruConnect.Agent.Tests.Streaming.X11;
@@ -104,11 +104,7 @@ public sealed class X11StreamingTests
         var b = (uint)client.KeycodeOf('b');
         // The injector only flushes: read until the last release has arrived (a loaded Xvfb is slow).
         var events = client.Events();
-        for (var waited = Stopwatch.StartNew(); !events.Any(e => e.Type == XTestClient.KeyRelease && e.Detail == b) && waited.Elapsed < TimeSpan.FromSeconds(10);)
-        {
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-            events.AddRange(client.Events());
-        }
+        await Eventually.TrueAsync(() => events.Any(e => e.Type == XTestClient.KeyRelease && e.Detail == b), "the last key release", () => events.AddRange(client.Events()));
         events.ShouldContain(e => e.Type == XTestClient.MotionNotify && e.X == 100 && e.Y == 120);
         events.Where(e => e.Type is XTestClient.ButtonPress or XTestClient.ButtonRelease or XTestClient.KeyPress or XTestClient.KeyRelease)
             .Select(e => (e.Type, e.Detail))
