@@ -10,6 +10,19 @@ public sealed class ScreenSessionTests
     private readonly RecordingInjector injector = new();
     private readonly RecordingSender sender = new();
 
+    [Theory]
+    [InlineData(0.6, 1)]
+    [InlineData(12.9, 13)]
+    [InlineData(33.34, 34)]
+    [InlineData(20, 20)]
+    [InlineData(0, 0)]
+    public void TheLoopsTimer_NeverFiresBeforeThePumpIsDue(double askedMs, double givenMs)
+    {
+        // The system timer truncates to whole milliseconds: under it the loop woke early and spun.
+        ScreenSession.TimerWait(TimeSpan.FromMilliseconds(askedMs)).ShouldBe(TimeSpan.FromMilliseconds(givenMs));
+        ScreenSession.TimerWait(null).ShouldBe(Timeout.InfiniteTimeSpan, "nothing due: until woken");
+    }
+
     [Fact]
     public async Task ViewerJoined_GetsTheDisplayListThenAKeyframe_AndAcksKeepFramesComing()
     {
