@@ -149,14 +149,39 @@ function union(a: Rect | null, b: Rect): Rect {
   return { x, y, w: Math.max(a.x + a.w, b.x + b.w) - x, h: Math.max(a.y + a.h, b.y + b.h) - y };
 }
 
+/** Raw bytes of zstd tiles in one frame from which every other one is inflated on a second thread. */
+export const SHARE_BYTES = 1 << 20;
+
+/**
+ * Which zstd tiles of a frame a second thread inflates: every other one, once their pixels come to
+ * SHARE_BYTES (a full-screen change at 1080p is seventeen 1920×64 runs, ~8 MB); none below, where
+ * handing a tile over would cost more than inflating it here. Inflating is all that moves: the tiles
+ * are still applied in order.
+ */
+export function tilesToShare(tiles: readonly TileInput[]): Set<number> {
+  const zstd: number[] = [];
+  let bytes = 0;
+  tiles.forEach((t, i) => {
+    if (t.encoding === TileEncoding.ZSTD_RGBA || t.encoding === TileEncoding.ZSTD_BGRA) {
+      zstd.push(i);
+      bytes += t.w * t.h * 4;
+    }
+  });
+  const shared = new Set<number>();
+  if (zstd.length < 2 || bytes < SHARE_BYTES) return shared;
+  for (let k = 1; k < zstd.length; k += 2) shared.add(zstd[k]);
+  return shared;
+}
+
 /**
  * Applies one frame's tiles in order and returns the rectangle that changed (null when none).
  * A tile that does not fit the display or whose bytes do not decode to w*h pixels throws a
- * DecodeError; the viewer then asks for a keyframe rather than painting garbage.
+ * DecodeError; the viewer then asks for a keyframe rather than painting garbage. `inflated` holds
+ * the zstd tiles (by index) that another thread is inflating; their bytes are awaited in turn.
  */
-export async function applyTiles(fb: Framebuffer, tiles: readonly TileInput[], codecs: Codecs): Promise<Rect | null> {
+export async function applyTiles(fb: Framebuffer, tiles: readonly TileInput[], codecs: Codecs, inflated?: ReadonlyMap<number, Promise<Uint8Array>>): Promise<Rect | null> {
   let dirty: Rect | null = null;
-  for (const t of tiles) {
+  for (const [i, t] of tiles.entries()) {
     checkBounds(fb, t.x, t.y, t.w, t.h, "tile");
     switch (t.encoding) {
       case TileEncoding.RAW_BGRA:
@@ -164,13 +189,13 @@ export async function applyTiles(fb: Framebuffer, tiles: readonly TileInput[], c
         blitBgra(fb, t.x, t.y, t.w, t.h, t.data);
         break;
       case TileEncoding.ZSTD_BGRA: {
-        const raw = zstd(codecs, t.data);
+        const raw = await zstdOf(codecs, t.data, inflated?.get(i));
         checkLength(raw, t.w, t.h, "ZSTD_BGRA tile");
         blitBgra(fb, t.x, t.y, t.w, t.h, raw);
         break;
       }
       case TileEncoding.ZSTD_RGBA: {
-        const raw = zstd(codecs, t.data);
+        const raw = await zstdOf(codecs, t.data, inflated?.get(i));
         checkLength(raw, t.w, t.h, "ZSTD_RGBA tile");
         blitRgba(fb, t.x, t.y, t.w, t.h, raw);
         break;
@@ -210,6 +235,15 @@ export async function applyTiles(fb: Framebuffer, tiles: readonly TileInput[], c
     dirty = union(dirty, { x: t.x, y: t.y, w: t.w, h: t.h });
   }
   return dirty;
+}
+
+async function zstdOf(codecs: Codecs, data: Uint8Array, elsewhere: Promise<Uint8Array> | undefined): Promise<Uint8Array> {
+  if (!elsewhere) return zstd(codecs, data);
+  try {
+    return await elsewhere;
+  } catch (e) {
+    throw new DecodeError(`zstd: ${e instanceof Error ? e.message : e}`);
+  }
 }
 
 function zstd(codecs: Codecs, data: Uint8Array): Uint8Array {
