@@ -40,8 +40,8 @@ public sealed class X11ClipboardTests
         // Over 1 MiB: xclip sends it INCR; the agent drains it and drops it, then still follows the next copy.
         var ended = clipboard.ReadsEnded;
         xclip.Copy(new string('x', (2 * ProtocolLimits.MaxClipboardBytes) + 3));
-        // Copy again only once the agent has drained it: a new owner mid-transfer would share the property
-        // the old one still writes its chunks into (a loaded machine drains slowly).
+        // Copy again only once the agent has drained it, so the oversized value is refused, not just left
+        // for the next owner (AnOwnerReplacedMidTransfer… covers that).
         await Eventually.TrueAsync(() => clipboard.ReadsEnded > ended, "the oversized transfer to end");
         xclip.Copy("small");
         (await NextAsync(changes)).ShouldBe("small", "the oversized value is never reported");
@@ -55,6 +55,26 @@ public sealed class X11ClipboardTests
         clipboard.SetText(new string('z', clipboard.MaxBytes + 1));
         clipboard.SetText("fits");
         (await PasteEventuallyAsync(xclip, "fits")).ShouldBe("fits");
+    }
+
+    [Fact]
+    public async Task AnOwnerReplacedMidTransfer_DoesNotMixItsChunksIntoTheNextOwnersValue()
+    {
+        using var xvfb = await XvfbServer.StartOrSkipAsync(320, 200);
+        using var xclip = new XClip(xvfb.Display);
+        using var clipboard = new X11Clipboard(X11Connection.Open(xvfb.Display));
+        var changes = Watch(clipboard);
+
+        // The first owner's value is far over the limit (64 chunks of ~1 MiB on Xvfb), so its INCR transfer
+        // is still going when the second owner copies. xclip goes on serving a transfer it has started after
+        // it loses the selection: it writes its next chunk whenever the property it was given is deleted.
+        xclip.Copy(new string('x', 64 * ProtocolLimits.MaxClipboardBytes));
+        await Eventually.TrueAsync(() => clipboard.ReadingIncrementally, "the agent to be reading the first owner's INCR transfer");
+        var second = new string('y', ProtocolLimits.MaxClipboardBytes); // INCR as well: many chunks to mix into
+        xclip.Copy(second);
+
+        var read = await NextAsync(changes);
+        (read.Length, read.Count(c => c != 'y')).ShouldBe((second.Length, 0), "the second owner's value, whole and nothing else");
     }
 
     private static Channel<string> Watch(X11Clipboard clipboard)

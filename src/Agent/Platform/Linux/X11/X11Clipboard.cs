@@ -13,7 +13,9 @@ namespace GuruConnect.Agent.Platform.Linux.X11;
 /// text/plain;charset=utf-8, STRING) from the stored bytes. XFixes tells the thread when another
 /// client takes the selection; it then converts it to UTF8_STRING (STRING when refused) into a
 /// property of its own window, reading INCR transfers chunk by chunk, and raises
-/// <see cref="Changed"/>. A value over the protocol's 1 MiB is refused, not truncated (an INCR
+/// <see cref="Changed"/>. Conversions take turns between two properties: an owner replaced in the middle
+/// of its INCR transfer still writes chunks into the one it was given, and they must not become part
+/// of the next owner's value. A value over the protocol's 1 MiB is refused, not truncated (an INCR
 /// transfer is still drained so the other client finishes); a conversion the owner never answers
 /// is given up after <see cref="ConvertTimeout"/>. The text itself is never logged.
 /// </summary>
@@ -42,7 +44,7 @@ internal sealed unsafe class X11Clipboard : IClipboard
     private readonly nuint textPlain;
     private readonly nuint targets;
     private readonly nuint incr;
-    private readonly nuint property;
+    private readonly nuint[] properties = new nuint[2];
     private readonly int maxPropertyBytes;
     private readonly int wakeRead;
     private readonly int wakeWrite;
@@ -56,9 +58,14 @@ internal sealed unsafe class X11Clipboard : IClipboard
     private byte[]? owned;
     private Read? current;
     private int readsEnded;
+    private int conversions;
+    private volatile bool incremental;
 
     /// <summary>Conversions of another client's clipboard that have ended (read, refused or given up): tests wait on it.</summary>
     internal int ReadsEnded => Volatile.Read(ref readsEnded);
+
+    /// <summary>Whether a conversion is receiving INCR chunks now: tests replace the owner mid-transfer.</summary>
+    internal bool ReadingIncrementally => incremental;
 
     private Read? Reading
     {
@@ -68,6 +75,7 @@ internal sealed unsafe class X11Clipboard : IClipboard
             if (current is not null && value is null)
                 Interlocked.Increment(ref readsEnded);
             current = value;
+            incremental = false;
         }
     }
 
@@ -88,7 +96,8 @@ internal sealed unsafe class X11Clipboard : IClipboard
         textPlain = Atom("text/plain;charset=utf-8");
         targets = Atom("TARGETS");
         incr = Atom("INCR");
-        property = Atom("GURUCONNECT_CLIPBOARD");
+        properties[0] = Atom("GURUCONNECT_CLIPBOARD");
+        properties[1] = Atom("GURUCONNECT_CLIPBOARD_2");
         Xlib.XFixesSelectSelectionInput(x.Handle, window, clipboard, SetSelectionOwnerNotifyMask);
         // One ChangeProperty request must fit the server's maximum request (BIG-REQUESTS raises it);
         // the protocol's own cap is far below either on any real server.
@@ -221,8 +230,8 @@ internal sealed unsafe class X11Clipboard : IClipboard
             case SelectionNotify when *(nuint*)(xevent + 32) == window:
                 Converted(target: *(nuint*)(xevent + 48), result: *(nuint*)(xevent + 56));
                 break;
-            case PropertyNotify when *(nuint*)(xevent + 32) == window && *(nuint*)(xevent + 40) == property
-                                     && *(int*)(xevent + 56) == PropertyNewValue && Reading is { Incremental: true }:
+            case PropertyNotify when *(nuint*)(xevent + 32) == window && Reading is { Incremental: true } r
+                                     && *(nuint*)(xevent + 40) == r.Property && *(int*)(xevent + 56) == PropertyNewValue:
                 Chunk();
                 break;
         }
@@ -230,14 +239,16 @@ internal sealed unsafe class X11Clipboard : IClipboard
 
     private void StartRead(nuint target, nuint timestamp)
     {
-        Reading = new Read(target, timestamp);
+        // The other property than the last conversion's: see the class comment.
+        var property = properties[conversions++ & 1];
+        Reading = new Read(target, timestamp, property);
         Xlib.XDeleteProperty(x.Handle, window, property);
         Xlib.XConvertSelection(x.Handle, clipboard, target, property, window, timestamp);
     }
 
     private void Converted(nuint target, nuint result)
     {
-        if (Reading is not { Incremental: false } r || target != r.Target)
+        if (Reading is not { Incremental: false } r || target != r.Target || (result != 0 && result != r.Property))
             return;
         if (result == 0)
         {
@@ -250,7 +261,7 @@ internal sealed unsafe class X11Clipboard : IClipboard
         }
 
         var longs = (nint)(ProtocolLimits.MaxClipboardBytes / 4) + 1;
-        if (Xlib.XGetWindowProperty(x.Handle, window, property, 0, longs, 1, 0, out var type, out var format, out var items, out var after, out var data) != 0)
+        if (Xlib.XGetWindowProperty(x.Handle, window, r.Property, 0, longs, 1, 0, out var type, out var format, out var items, out var after, out var data) != 0)
         {
             Reading = null;
             return;
@@ -262,6 +273,7 @@ internal sealed unsafe class X11Clipboard : IClipboard
             {
                 // Deleting the INCR property (done by the read) tells the owner to send the first chunk.
                 r.Incremental = true;
+                incremental = true;
                 r.Started = Stopwatch.GetTimestamp();
                 return;
             }
@@ -281,7 +293,7 @@ internal sealed unsafe class X11Clipboard : IClipboard
     private void Chunk()
     {
         var r = Reading!;
-        if (Xlib.XGetWindowProperty(x.Handle, window, property, 0, (nint)(ProtocolLimits.MaxClipboardBytes / 4) + 1, 1, 0,
+        if (Xlib.XGetWindowProperty(x.Handle, window, r.Property, 0, (nint)(ProtocolLimits.MaxClipboardBytes / 4) + 1, 1, 0,
                 out _, out var format, out var items, out _, out var data) != 0)
         {
             Reading = null;
@@ -377,9 +389,12 @@ internal sealed unsafe class X11Clipboard : IClipboard
         return false; // MULTIPLE, TIMESTAMP, images…: refused
     }
 
-    private sealed class Read(nuint target, nuint timestamp)
+    private sealed class Read(nuint target, nuint timestamp, nuint property)
     {
         public nuint Target { get; } = target;
+
+        /// <summary>The property of the agent's window this conversion was asked into.</summary>
+        public nuint Property { get; } = property;
 
         public nuint Timestamp { get; } = timestamp;
 
