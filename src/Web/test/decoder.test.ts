@@ -3,12 +3,12 @@ import { deflateSync } from "node:zlib";
 import { compress, decompress, init } from "@bokuweb/zstd-wasm";
 import jpeg from "jpeg-js";
 import { TileEncoding } from "../src/gen/guruconnect_pb";
-import { applyTiles, DecodeError, Framebuffer, inflateWithStream, SHARE_BYTES, tilesToShare, type Codecs, type TileInput } from "../src/viewer/decoder";
+import { applyTiles, DecodeError, Framebuffer, inflateWithStream, SHARE_BYTES, tilesToShare, zstdContentSize, type Codecs, type TileInput } from "../src/viewer/decoder";
 
 // The real codecs: zstd-wasm (the same build the worker loads), the platform's DecompressionStream,
 // and a JS JPEG decoder standing in for the browser's (the browser's own runs in the Playwright suite).
 const codecs: Codecs = {
-  zstd: (data) => decompress(data),
+  zstd: (data, expected) => decompress(data, { defaultHeapSize: expected }),
   inflate: inflateWithStream,
   jpeg: async (data) => {
     const image = jpeg.decode(data, { useTArray: true, formatAsRGBA: true });
@@ -240,5 +240,35 @@ describe("a large frame's second inflating thread", () => {
     const tiles = runs(2);
     const short = new Map([[1, Promise.resolve(new Uint8Array(16))]]);
     await expect(applyTiles(fb(1920, 128), tiles, codecs, short)).rejects.toBeInstanceOf(DecodeError);
+  });
+});
+
+describe("a zstd tile's declared size", () => {
+  const magic = [0x28, 0xb5, 0x2f, 0xfd];
+
+  it("is read from the frame header, in each of its field sizes", () => {
+    expect(zstdContentSize(compress(new Uint8Array(64 * 64 * 4).fill(3), 1))).toBe(64 * 64 * 4);
+    expect(zstdContentSize(new Uint8Array([...magic, 0x20, 200]))).toBe(200); // single segment, 1 byte
+    expect(zstdContentSize(new Uint8Array([...magic, 0x60, 0x10, 0x00]))).toBe(0x10 + 256); // 2 bytes, +256
+    expect(zstdContentSize(new Uint8Array([...magic, 0xc0, 0x50, 0, 0, 0, 0, 0, 1, 0, 0]))).toBe(2 ** 40); // window byte, 8 bytes
+    expect(zstdContentSize(new Uint8Array([...magic, 0x00, 0x50]))).toBeNull(); // not declared
+    expect(() => zstdContentSize(new Uint8Array([...magic, 0x80, 0x50, 1]))).toThrow(DecodeError); // cut short
+    expect(() => zstdContentSize(new Uint8Array([1, 2, 3, 4, 5, 6]))).toThrow(DecodeError);
+  });
+
+  it("must be the tile's: a frame declaring a terabyte for a 1x1 tile is refused before anything inflates it", async () => {
+    const liar = new Uint8Array([...magic, 0xc0, 0x50, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0]);
+    let inflated = 0;
+    const counting: Codecs = { ...codecs, zstd: (data, expected) => (inflated++, codecs.zstd(data, expected)) };
+    await expect(applyTiles(fb(4, 4), [tile({ encoding: TileEncoding.ZSTD_RGBA, data: liar })], counting)).rejects.toThrow(/declares 1099511627776 bytes/);
+    await expect(applyTiles(fb(4, 4), [tile({ encoding: TileEncoding.ZSTD_BGRA, data: liar })], counting)).rejects.toBeInstanceOf(DecodeError);
+    expect(inflated).toBe(0);
+  });
+
+  it("keeps a lying tile away from the second thread, so it is refused in turn here", () => {
+    const runs = Array.from({ length: 4 }, (_, k) =>
+      tile({ encoding: TileEncoding.ZSTD_RGBA, y: k * 64, w: 1920, h: 64, data: compress(new Uint8Array(1920 * 64 * 4).fill(k), 1) }));
+    runs[3] = { ...runs[3], h: 32 }; // its frame says 64 rows
+    expect([...tilesToShare(runs)]).toEqual([1]);
   });
 });

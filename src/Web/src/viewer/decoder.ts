@@ -21,8 +21,8 @@ export interface TileInput {
 }
 
 export interface Codecs {
-  /** One zstd frame → its bytes. */
-  zstd(data: Uint8Array): Uint8Array;
+  /** One zstd frame → its bytes; `expected` is the tile's w*h*4, the room to inflate into when the frame does not say. */
+  zstd(data: Uint8Array, expected: number): Uint8Array;
   /** A zlib (RFC 1950) stream → its bytes. */
   inflate(data: Uint8Array): Promise<Uint8Array>;
   /** A baseline JPEG → w*h*4 RGBA bytes, and its size. */
@@ -149,6 +149,31 @@ function union(a: Rect | null, b: Rect): Rect {
   return { x, y, w: Math.max(a.x + a.w, b.x + b.w) - x, h: Math.max(a.y + a.h, b.y + b.h) - y };
 }
 
+/**
+ * The Frame_Content_Size a zstd frame's header declares (RFC 8878 §3.1.1.1), or null when it declares
+ * none. zstd-wasm allocates what the header declares before it inflates, so a tile whose header says
+ * anything but w*h*4 is refused before that (a hostile agent could otherwise make the viewer's worker
+ * grow its memory by gigabytes, for good). Not a zstd frame, or a header cut short: a DecodeError.
+ */
+export function zstdContentSize(data: Uint8Array): number | null {
+  if (data.length < 5 || data[0] !== 0x28 || data[1] !== 0xb5 || data[2] !== 0x2f || data[3] !== 0xfd) throw new DecodeError("zstd: not a zstd frame");
+  const descriptor = data[4];
+  const single = (descriptor >> 5) & 1;
+  const fieldSize = [single, 2, 4, 8][descriptor >> 6];
+  const at = 5 + (single ? 0 : 1) + [0, 1, 2, 4][descriptor & 3];
+  if (fieldSize === 0) return null;
+  if (data.length < at + fieldSize) throw new DecodeError("zstd: the frame header is cut short");
+  let size = 0;
+  for (let k = fieldSize - 1; k >= 0; k--) size = size * 256 + data[at + k];
+  return fieldSize === 2 ? size + 256 : size;
+}
+
+/** Refuses a zstd tile whose header declares another size than the tile's, before anything is allocated for it. */
+function checkDeclared(data: Uint8Array, w: number, h: number, what: string) {
+  const declared = zstdContentSize(data);
+  if (declared !== null && declared !== w * h * 4) throw new DecodeError(`${what}: the zstd frame declares ${declared} bytes for a ${w}x${h} tile (want ${w * h * 4})`);
+}
+
 /** Raw bytes of zstd tiles in one frame from which every other one is inflated on a second thread. */
 export const SHARE_BYTES = 1 << 20;
 
@@ -156,13 +181,13 @@ export const SHARE_BYTES = 1 << 20;
  * Which zstd tiles of a frame a second thread inflates: every other one, once their pixels come to
  * SHARE_BYTES (a full-screen change at 1080p is seventeen 1920×64 runs, ~8 MB); none below, where
  * handing a tile over would cost more than inflating it here. Inflating is all that moves: the tiles
- * are still applied in order.
+ * are still applied in order. A tile whose header is wrong stays here, where applyTiles refuses it.
  */
 export function tilesToShare(tiles: readonly TileInput[]): Set<number> {
   const zstd: number[] = [];
   let bytes = 0;
   tiles.forEach((t, i) => {
-    if (t.encoding === TileEncoding.ZSTD_RGBA || t.encoding === TileEncoding.ZSTD_BGRA) {
+    if ((t.encoding === TileEncoding.ZSTD_RGBA || t.encoding === TileEncoding.ZSTD_BGRA) && declares(t)) {
       zstd.push(i);
       bytes += t.w * t.h * 4;
     }
@@ -171,6 +196,14 @@ export function tilesToShare(tiles: readonly TileInput[]): Set<number> {
   if (zstd.length < 2 || bytes < SHARE_BYTES) return shared;
   for (let k = 1; k < zstd.length; k += 2) shared.add(zstd[k]);
   return shared;
+}
+
+function declares(t: TileInput): boolean {
+  try {
+    return zstdContentSize(t.data) === t.w * t.h * 4;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -189,13 +222,15 @@ export async function applyTiles(fb: Framebuffer, tiles: readonly TileInput[], c
         blitBgra(fb, t.x, t.y, t.w, t.h, t.data);
         break;
       case TileEncoding.ZSTD_BGRA: {
-        const raw = await zstdOf(codecs, t.data, inflated?.get(i));
+        checkDeclared(t.data, t.w, t.h, "ZSTD_BGRA tile");
+        const raw = await zstdOf(codecs, t.data, t.w * t.h * 4, inflated?.get(i));
         checkLength(raw, t.w, t.h, "ZSTD_BGRA tile");
         blitBgra(fb, t.x, t.y, t.w, t.h, raw);
         break;
       }
       case TileEncoding.ZSTD_RGBA: {
-        const raw = await zstdOf(codecs, t.data, inflated?.get(i));
+        checkDeclared(t.data, t.w, t.h, "ZSTD_RGBA tile");
+        const raw = await zstdOf(codecs, t.data, t.w * t.h * 4, inflated?.get(i));
         checkLength(raw, t.w, t.h, "ZSTD_RGBA tile");
         blitRgba(fb, t.x, t.y, t.w, t.h, raw);
         break;
@@ -237,8 +272,8 @@ export async function applyTiles(fb: Framebuffer, tiles: readonly TileInput[], c
   return dirty;
 }
 
-async function zstdOf(codecs: Codecs, data: Uint8Array, elsewhere: Promise<Uint8Array> | undefined): Promise<Uint8Array> {
-  if (!elsewhere) return zstd(codecs, data);
+async function zstdOf(codecs: Codecs, data: Uint8Array, expected: number, elsewhere: Promise<Uint8Array> | undefined): Promise<Uint8Array> {
+  if (!elsewhere) return zstd(codecs, data, expected);
   try {
     return await elsewhere;
   } catch (e) {
@@ -246,9 +281,9 @@ async function zstdOf(codecs: Codecs, data: Uint8Array, elsewhere: Promise<Uint8
   }
 }
 
-function zstd(codecs: Codecs, data: Uint8Array): Uint8Array {
+function zstd(codecs: Codecs, data: Uint8Array, expected: number): Uint8Array {
   try {
-    return codecs.zstd(data);
+    return codecs.zstd(data, expected);
   } catch (e) {
     throw new DecodeError(`zstd: ${e instanceof Error ? e.message : e}`);
   }

@@ -12,12 +12,12 @@ declare const self: DedicatedWorkerGlobalScope;
 const ready = init();
 
 self.onmessage = async (e: MessageEvent<ToInflater>) => {
-  const { id, data } = e.data;
+  const { id, data, expected } = e.data;
   let reply: FromInflater;
   try {
     await ready;
     // A copy out of wasm memory (zstd-wasm slices it), so its buffer is ours to transfer.
-    const raw = decompress(data) as Uint8Array<ArrayBuffer>;
+    const raw = decompress(data, { defaultHeapSize: expected }) as Uint8Array<ArrayBuffer>;
     reply = { id, raw };
     self.postMessage(reply, [raw.buffer]);
   } catch (err) {

@@ -35,6 +35,8 @@ export type FromWorker =
 export interface ToInflater {
   id: number;
   data: Uint8Array<ArrayBuffer>;
+  /** The tile's w*h*4: the room to inflate into when the frame does not declare its size. */
+  expected: number;
 }
 
 export type FromInflater = { id: number; raw: Uint8Array<ArrayBuffer>; error?: undefined } | { id: number; error: string; raw?: undefined };

@@ -59,12 +59,12 @@ function startInflater() {
 }
 
 /** Hands tile bytes to the second thread; a copy of the tile's bytes is transferred, the socket's buffer stays whole. */
-function inflateElsewhere(data: Uint8Array): Promise<Uint8Array> {
+function inflateElsewhere(data: Uint8Array, expected: number): Promise<Uint8Array> {
   const id = ++nextInflate;
   const copy = data.slice();
   return new Promise((resolve, reject) => {
     inflating.set(id, { resolve, reject });
-    inflater!.postMessage({ id, data: copy } satisfies ToInflater, [copy.buffer]);
+    inflater!.postMessage({ id, data: copy, expected } satisfies ToInflater, [copy.buffer]);
   });
 }
 
@@ -73,7 +73,7 @@ function post(message: FromWorker) {
 }
 
 const codecs: Codecs = {
-  zstd: (data) => decompress(data),
+  zstd: (data, expected) => decompress(data, { defaultHeapSize: expected }),
   inflate: inflateWithStream,
   async jpeg(data) {
     const bitmap = await createImageBitmap(new Blob([data as Uint8Array<ArrayBuffer>], { type: "image/jpeg" }));
@@ -126,7 +126,8 @@ async function onFrame(frame: VideoFrame) {
     let inflated: Map<number, Promise<Uint8Array>> | undefined;
     if (inflater) {
       for (const i of tilesToShare(frame.tiles)) {
-        const p = inflateElsewhere(frame.tiles[i].data);
+        const t = frame.tiles[i];
+        const p = inflateElsewhere(t.data, t.w * t.h * 4);
         p.catch(() => {}); // awaited in turn by applyTiles; an earlier tile's error must not leave this one unhandled
         (inflated ??= new Map()).set(i, p);
         sharedTiles++;
