@@ -11,12 +11,10 @@ internal sealed class ViewerCanvas
 {
     private readonly Dictionary<uint, (int Width, int Height, byte[] Rgba)> canvases = [];
     private readonly Decompressor zstd = new();
-    private readonly Decompressor zstd2 = new();
 
     // One buffer for every tile, as the browser's worker inflates into wasm memory it reuses: a fresh
     // array per tile (plus a copy) cost bench/Latency's viewer ~7 ms of a full-screen frame's 16.
     private byte[] scratch = [];
-    private byte[] scratch2 = [];
 
     public ulong LastSeq { get; private set; }
 
@@ -44,21 +42,8 @@ internal sealed class ViewerCanvas
         {
             LastEncodings.Add(tile.Encoding);
             LastBytes += tile.Data.Length;
+            Apply(canvas.Width, canvas.Rgba, tile);
         }
-
-        if (InParallel(frame, canvas.Width))
-        {
-            // Two threads take every other run, each with its own decompressor, as the browser's worker hands
-            // every other one to its second thread (src/Web/src/viewer/inflater.ts).
-            var (tiles, width, rgba) = (frame.Tiles, canvas.Width, canvas.Rgba);
-            System.Threading.Tasks.Parallel.Invoke(
-                () => { for (var i = 0; i < tiles.Count; i += 2) Apply(width, rgba, tiles[i], zstd, ref scratch); },
-                () => { for (var i = 1; i < tiles.Count; i += 2) Apply(width, rgba, tiles[i], zstd2, ref scratch2); });
-            return;
-        }
-
-        foreach (var tile in frame.Tiles)
-            Apply(canvas.Width, canvas.Rgba, tile, zstd, ref scratch);
     }
 
     /// <summary>The canvas as BGRA with alpha 255, comparable to a screen's pixels.</summary>
@@ -79,28 +64,7 @@ internal sealed class ViewerCanvas
         return true;
     }
 
-    /// <summary>
-    /// A frame whose tiles can be applied in any order: only full-width ZSTD_RGBA runs on rows no other
-    /// tile touches, with 1 MB of pixels or more (a full-screen change). Anything else goes in order.
-    /// </summary>
-    private static bool InParallel(VideoFrame frame, int width)
-    {
-        if (frame.Tiles.Count < 2)
-            return false;
-        long pixels = 0;
-        var lastBottom = -1L;
-        foreach (var tile in frame.Tiles)
-        {
-            if (tile.Encoding != TileEncoding.ZstdRgba || tile.X != 0 || tile.W != width || tile.Y < lastBottom)
-                return false;
-            lastBottom = tile.Y + (long)tile.H;
-            pixels += tile.W * (long)tile.H;
-        }
-
-        return pixels * 4 >= 1 << 20;
-    }
-
-    private static void Apply(int width, byte[] rgba, Tile tile, Decompressor zstd, ref byte[] scratch)
+    private void Apply(int width, byte[] rgba, Tile tile)
     {
         int x = (int)tile.X, y = (int)tile.Y, w = (int)tile.W, h = (int)tile.H;
         switch (tile.Encoding)
