@@ -3,7 +3,7 @@ import { deflateSync } from "node:zlib";
 import { compress, decompress, init } from "@bokuweb/zstd-wasm";
 import jpeg from "jpeg-js";
 import { TileEncoding } from "../src/gen/guruconnect_pb";
-import { applyTiles, DecodeError, Framebuffer, inflateWithStream, SHARE_BYTES, tilesToShare, zstdContentSize, type Codecs, type TileInput } from "../src/viewer/decoder";
+import { applyTiles, DecodeError, Framebuffer, inflateWithStream, zstdContentSize, type Codecs, type TileInput } from "../src/viewer/decoder";
 
 // The real codecs: zstd-wasm (the same build the worker loads), the platform's DecompressionStream,
 // and a JS JPEG decoder standing in for the browser's (the browser's own runs in the Playwright suite).
@@ -196,53 +196,6 @@ describe("tile decoder", () => {
   });
 });
 
-describe("a large frame's second inflating thread", () => {
-  /** Full-width RGBA runs of 1920×64 (a full-screen change at 1080p), each a different grey. */
-  function runs(count: number) {
-    return Array.from({ length: count }, (_, k) => {
-      const raw = new Uint8Array(1920 * 64 * 4).fill(10 + k);
-      return tile({ encoding: TileEncoding.ZSTD_RGBA, y: k * 64, w: 1920, h: 64, data: compress(raw, 1) });
-    });
-  }
-
-  it("gets every other zstd tile once a frame's zstd pixels come to 1 MB", () => {
-    const tiles = [tile({ encoding: TileEncoding.SOLID, data: new Uint8Array(4) }), ...runs(5)];
-    expect([...tilesToShare(tiles)]).toEqual([2, 4]);
-  });
-
-  it("gets nothing from a small frame or a single tile", () => {
-    expect(tilesToShare([tile({ encoding: TileEncoding.ZSTD_RGBA, w: 64, h: 64 }), tile({ encoding: TileEncoding.ZSTD_RGBA, w: 64, h: 64 })]).size).toBe(0);
-    expect(tilesToShare([tile({ encoding: TileEncoding.ZSTD_RGBA, w: 1024, h: 1024 })]).size).toBe(0);
-    expect(1920 * 64 * 4 * 2).toBeLessThan(SHARE_BYTES);
-    expect(tilesToShare(runs(2)).size).toBe(0);
-    expect([...tilesToShare(runs(3))]).toEqual([1]);
-  });
-
-  it("applies the tiles in order, the shared ones with the bytes the other thread inflated", async () => {
-    const tiles = runs(4);
-    const f = fb(1920, 256);
-    let inflatedHere = 0;
-    const counting: Codecs = { ...codecs, zstd: (data) => (inflatedHere++, decompress(data)) };
-    const elsewhere = new Map([...tilesToShare(tiles)].map((i) => [i, Promise.resolve(decompress(tiles[i].data))] as const));
-    const dirty = await applyTiles(f, tiles, counting, elsewhere);
-    expect(inflatedHere).toBe(2);
-    expect(dirty).toEqual({ x: 0, y: 0, w: 1920, h: 256 });
-    for (let k = 0; k < 4; k++) expect(f.pixel(5, k * 64 + 3)).toEqual([10 + k, 10 + k, 10 + k, 10 + k]);
-  });
-
-  it("turns the other thread's failure into a DecodeError, so the viewer asks for a keyframe", async () => {
-    const tiles = runs(2);
-    const failed = new Map([[1, Promise.reject(new Error("the second inflating thread stopped"))]]);
-    await expect(applyTiles(fb(1920, 128), tiles, codecs, failed)).rejects.toBeInstanceOf(DecodeError);
-  });
-
-  it("checks the other thread's bytes like its own: a wrong length is a DecodeError", async () => {
-    const tiles = runs(2);
-    const short = new Map([[1, Promise.resolve(new Uint8Array(16))]]);
-    await expect(applyTiles(fb(1920, 128), tiles, codecs, short)).rejects.toBeInstanceOf(DecodeError);
-  });
-});
-
 describe("a zstd tile's declared size", () => {
   const magic = [0x28, 0xb5, 0x2f, 0xfd];
 
@@ -263,12 +216,5 @@ describe("a zstd tile's declared size", () => {
     await expect(applyTiles(fb(4, 4), [tile({ encoding: TileEncoding.ZSTD_RGBA, data: liar })], counting)).rejects.toThrow(/declares 1099511627776 bytes/);
     await expect(applyTiles(fb(4, 4), [tile({ encoding: TileEncoding.ZSTD_BGRA, data: liar })], counting)).rejects.toBeInstanceOf(DecodeError);
     expect(inflated).toBe(0);
-  });
-
-  it("keeps a lying tile away from the second thread, so it is refused in turn here", () => {
-    const runs = Array.from({ length: 4 }, (_, k) =>
-      tile({ encoding: TileEncoding.ZSTD_RGBA, y: k * 64, w: 1920, h: 64, data: compress(new Uint8Array(1920 * 64 * 4).fill(k), 1) }));
-    runs[3] = { ...runs[3], h: 32 }; // its frame says 64 rows
-    expect([...tilesToShare(runs)]).toEqual([1]);
   });
 });

@@ -78,7 +78,7 @@ export default function ViewerPage() {
     worker.postMessage({ type: "init", canvas: offscreen } satisfies ToWorker, [offscreen]);
     // window.guruconnectViewer.snapshot(): the canvas pixels (RGBA) for tests and support tooling.
     let next = 0;
-    const waiting = new Map<number, (s: { width: number; height: number; rgba: Uint8ClampedArray; sharedTiles: number }) => void>();
+    const waiting = new Map<number, (s: { width: number; height: number; rgba: Uint8ClampedArray }) => void>();
     worker.addEventListener("message", (e: MessageEvent<FromWorker>) => {
       if (e.data.type === "snapshot") {
         waiting.get(e.data.id)?.(e.data);

@@ -174,47 +174,14 @@ function checkDeclared(data: Uint8Array, w: number, h: number, what: string) {
   if (declared !== null && declared !== w * h * 4) throw new DecodeError(`${what}: the zstd frame declares ${declared} bytes for a ${w}x${h} tile (want ${w * h * 4})`);
 }
 
-/** Raw bytes of zstd tiles in one frame from which every other one is inflated on a second thread. */
-export const SHARE_BYTES = 1 << 20;
-
-/**
- * Which zstd tiles of a frame a second thread inflates: every other one, once their pixels come to
- * SHARE_BYTES (a full-screen change at 1080p is seventeen 1920×64 runs, ~8 MB); none below, where
- * handing a tile over would cost more than inflating it here. Inflating is all that moves: the tiles
- * are still applied in order. A tile whose header is wrong stays here, where applyTiles refuses it.
- */
-export function tilesToShare(tiles: readonly TileInput[]): Set<number> {
-  const zstd: number[] = [];
-  let bytes = 0;
-  tiles.forEach((t, i) => {
-    if ((t.encoding === TileEncoding.ZSTD_RGBA || t.encoding === TileEncoding.ZSTD_BGRA) && declares(t)) {
-      zstd.push(i);
-      bytes += t.w * t.h * 4;
-    }
-  });
-  const shared = new Set<number>();
-  if (zstd.length < 2 || bytes < SHARE_BYTES) return shared;
-  for (let k = 1; k < zstd.length; k += 2) shared.add(zstd[k]);
-  return shared;
-}
-
-function declares(t: TileInput): boolean {
-  try {
-    return zstdContentSize(t.data) === t.w * t.h * 4;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Applies one frame's tiles in order and returns the rectangle that changed (null when none).
  * A tile that does not fit the display or whose bytes do not decode to w*h pixels throws a
- * DecodeError; the viewer then asks for a keyframe rather than painting garbage. `inflated` holds
- * the zstd tiles (by index) that another thread is inflating; their bytes are awaited in turn.
+ * DecodeError; the viewer then asks for a keyframe rather than painting garbage.
  */
-export async function applyTiles(fb: Framebuffer, tiles: readonly TileInput[], codecs: Codecs, inflated?: ReadonlyMap<number, Promise<Uint8Array>>): Promise<Rect | null> {
+export async function applyTiles(fb: Framebuffer, tiles: readonly TileInput[], codecs: Codecs): Promise<Rect | null> {
   let dirty: Rect | null = null;
-  for (const [i, t] of tiles.entries()) {
+  for (const t of tiles) {
     checkBounds(fb, t.x, t.y, t.w, t.h, "tile");
     switch (t.encoding) {
       case TileEncoding.RAW_BGRA:
@@ -223,14 +190,14 @@ export async function applyTiles(fb: Framebuffer, tiles: readonly TileInput[], c
         break;
       case TileEncoding.ZSTD_BGRA: {
         checkDeclared(t.data, t.w, t.h, "ZSTD_BGRA tile");
-        const raw = await zstdOf(codecs, t.data, t.w * t.h * 4, inflated?.get(i));
+        const raw = zstd(codecs, t.data, t.w * t.h * 4);
         checkLength(raw, t.w, t.h, "ZSTD_BGRA tile");
         blitBgra(fb, t.x, t.y, t.w, t.h, raw);
         break;
       }
       case TileEncoding.ZSTD_RGBA: {
         checkDeclared(t.data, t.w, t.h, "ZSTD_RGBA tile");
-        const raw = await zstdOf(codecs, t.data, t.w * t.h * 4, inflated?.get(i));
+        const raw = zstd(codecs, t.data, t.w * t.h * 4);
         checkLength(raw, t.w, t.h, "ZSTD_RGBA tile");
         blitRgba(fb, t.x, t.y, t.w, t.h, raw);
         break;
@@ -270,15 +237,6 @@ export async function applyTiles(fb: Framebuffer, tiles: readonly TileInput[], c
     dirty = union(dirty, { x: t.x, y: t.y, w: t.w, h: t.h });
   }
   return dirty;
-}
-
-async function zstdOf(codecs: Codecs, data: Uint8Array, expected: number, elsewhere: Promise<Uint8Array> | undefined): Promise<Uint8Array> {
-  if (!elsewhere) return zstd(codecs, data, expected);
-  try {
-    return await elsewhere;
-  } catch (e) {
-    throw new DecodeError(`zstd: ${e instanceof Error ? e.message : e}`);
-  }
 }
 
 function zstd(codecs: Codecs, data: Uint8Array, expected: number): Uint8Array {

@@ -29,14 +29,4 @@ export type FromWorker =
   | { type: "message"; payload: Envelope["payload"] }
   | { type: "stats"; stats: Stats }
   | { type: "decodeError"; message: string }
-  | { type: "snapshot"; id: number; width: number; height: number; rgba: Uint8ClampedArray; sharedTiles: number };
-
-/** A zstd tile for the second inflating thread (inflater.ts), and its answer. */
-export interface ToInflater {
-  id: number;
-  data: Uint8Array<ArrayBuffer>;
-  /** The tile's w*h*4: the room to inflate into when the frame does not declare its size. */
-  expected: number;
-}
-
-export type FromInflater = { id: number; raw: Uint8Array<ArrayBuffer>; error?: undefined } | { id: number; error: string; raw?: undefined };
+  | { type: "snapshot"; id: number; width: number; height: number; rgba: Uint8ClampedArray };

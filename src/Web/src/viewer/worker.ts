@@ -8,8 +8,8 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { decompress, init as initZstd } from "@bokuweb/zstd-wasm";
 import { EnvelopeSchema, type VideoFrame } from "../gen/guruconnect_pb";
-import { applyTiles, DecodeError, Framebuffer, inflateWithStream, tilesToShare, type Codecs } from "./decoder";
-import type { FromInflater, FromWorker, OutgoingPayload, ToInflater, ToWorker } from "./messages";
+import { applyTiles, DecodeError, Framebuffer, inflateWithStream, type Codecs } from "./decoder";
+import type { FromWorker, OutgoingPayload, ToWorker } from "./messages";
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -30,43 +30,6 @@ let windowBytes = 0;
 let windowDecode = 0;
 let totalFrames = 0;
 let jpegCanvas: OffscreenCanvas | null = null;
-// The second zstd thread (inflater.ts); null where a worker cannot start one, and then every tile is inflated here.
-let inflater: Worker | null = null;
-const inflating = new Map<number, { resolve: (raw: Uint8Array) => void; reject: (e: Error) => void }>();
-let nextInflate = 0;
-let sharedTiles = 0;
-
-function startInflater() {
-  try {
-    const w = new Worker(new URL("./inflater.ts", import.meta.url), { type: "module" });
-    w.onmessage = (e: MessageEvent<FromInflater>) => {
-      const m = e.data;
-      const waiting = inflating.get(m.id);
-      inflating.delete(m.id);
-      if (m.error !== undefined) waiting?.reject(new Error(m.error));
-      else waiting?.resolve(m.raw);
-    };
-    w.onerror = () => {
-      // It cannot run here: what it was given fails as a decode error (a keyframe follows), the rest stays here.
-      inflater = null;
-      for (const waiting of inflating.values()) waiting.reject(new Error("the second inflating thread stopped"));
-      inflating.clear();
-    };
-    inflater = w;
-  } catch {
-    inflater = null;
-  }
-}
-
-/** Hands tile bytes to the second thread; a copy of the tile's bytes is transferred, the socket's buffer stays whole. */
-function inflateElsewhere(data: Uint8Array, expected: number): Promise<Uint8Array> {
-  const id = ++nextInflate;
-  const copy = data.slice();
-  return new Promise((resolve, reject) => {
-    inflating.set(id, { resolve, reject });
-    inflater!.postMessage({ id, data: copy, expected } satisfies ToInflater, [copy.buffer]);
-  });
-}
 
 function post(message: FromWorker) {
   self.postMessage(message);
@@ -123,17 +86,7 @@ async function onFrame(frame: VideoFrame) {
     if (frame.displayId === shown) post({ type: "size", displayId: frame.displayId, width: frame.width, height: frame.height });
   }
   try {
-    let inflated: Map<number, Promise<Uint8Array>> | undefined;
-    if (inflater) {
-      for (const i of tilesToShare(frame.tiles)) {
-        const t = frame.tiles[i];
-        const p = inflateElsewhere(t.data, t.w * t.h * 4);
-        p.catch(() => {}); // awaited in turn by applyTiles; an earlier tile's error must not leave this one unhandled
-        (inflated ??= new Map()).set(i, p);
-        sharedTiles++;
-      }
-    }
-    const dirty = await applyTiles(d.fb, frame.tiles, codecs, inflated);
+    const dirty = await applyTiles(d.fb, frame.tiles, codecs);
     if (frame.displayId === shown && dirty && ctx && canvas) {
       if (canvas.width !== d.fb.width || canvas.height !== d.fb.height) paintAll(shown);
       else ctx.putImageData(d.image!, 0, 0, dirty.x, dirty.y, dirty.w, dirty.h);
@@ -216,7 +169,6 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
       ctx = canvas.getContext("2d", { alpha: false });
       // The web build of zstd-wasm finds its .wasm by new URL("./zstd.wasm", import.meta.url), which Vite bundles.
       zstdReady = initZstd();
-      startInflater();
       statsTimer ??= setInterval(() => {
         post({ type: "stats", stats: { fps: windowFrames, kbps: Math.round((windowBytes * 8) / 1000), rttMs, frames: totalFrames, decodeMs: windowFrames ? windowDecode / windowFrames : 0 } });
         windowFrames = 0;
@@ -244,7 +196,7 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
       const width = canvas?.width ?? 0;
       const height = canvas?.height ?? 0;
       const rgba = ctx && width > 0 && height > 0 ? ctx.getImageData(0, 0, width, height).data : new Uint8ClampedArray(0);
-      self.postMessage({ type: "snapshot", id: m.id, width, height, rgba, sharedTiles } satisfies FromWorker, [rgba.buffer]);
+      self.postMessage({ type: "snapshot", id: m.id, width, height, rgba } satisfies FromWorker, [rgba.buffer]);
       break;
     }
     case "close":
