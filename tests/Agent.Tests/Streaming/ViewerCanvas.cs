@@ -81,14 +81,6 @@ internal sealed class ViewerCanvas
                 }
 
                 break;
-            case TileEncoding.ZstdRgba when x == 0 && w == width:
-                // Whole rows are contiguous on the canvas: inflate straight into it. A tile that inflates
-                // too long does not fit and throws; one too short is caught by the length.
-                var rows = rgba.AsSpan(y * width * 4, w * h * 4);
-                var inflated = zstd.Unwrap(tile.Data.Span, rows);
-                if (inflated != rows.Length)
-                    throw new InvalidOperationException($"ZSTD_RGBA tile inflates to {inflated} bytes, not {rows.Length}");
-                break;
             case TileEncoding.ZstdRgba:
                 if (scratch.Length <= w * h * 4)
                     scratch = new byte[(w * h * 4) + 1]; // one byte more: a tile that inflates too long is caught
@@ -106,8 +98,8 @@ internal sealed class ViewerCanvas
                 break;
             case TileEncoding.CopyRect:
                 int sx = (int)tile.SrcX, sy = (int)tile.SrcY;
-                var order = Enumerable.Range(0, h);
-                foreach (var row in sy < y ? order.Reverse() : order)
+                var rows = Enumerable.Range(0, h);
+                foreach (var row in sy < y ? rows.Reverse() : rows)
                     Array.Copy(rgba, (((sy + row) * width) + sx) * 4, rgba, (((y + row) * width) + x) * 4, w * 4);
                 break;
             default:
