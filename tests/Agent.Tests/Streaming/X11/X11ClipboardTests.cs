@@ -75,6 +75,14 @@ public sealed class X11ClipboardTests
 
         var read = await NextAsync(changes);
         (read.Length, read.Count(c => c != 'y')).ShouldBe((second.Length, 0), "the second owner's value, whole and nothing else");
+
+        // The first owner is still waiting to send its next chunk into the property it was given. The
+        // conversions after this one never use that property again, so it stays out of them too.
+        for (var i = 0; i < 3; i++)
+        {
+            xclip.Copy($"copy {i}");
+            (await NextAsync(changes)).ShouldBe($"copy {i}");
+        }
     }
 
     private static Channel<string> Watch(X11Clipboard clipboard)

@@ -13,9 +13,10 @@ namespace GuruConnect.Agent.Platform.Linux.X11;
 /// text/plain;charset=utf-8, STRING) from the stored bytes. XFixes tells the thread when another
 /// client takes the selection; it then converts it to UTF8_STRING (STRING when refused) into a
 /// property of its own window, reading INCR transfers chunk by chunk, and raises
-/// <see cref="Changed"/>. Conversions take turns between two properties: an owner replaced in the middle
-/// of its INCR transfer still writes chunks into the one it was given, and they must not become part
-/// of the next owner's value. A value over the protocol's 1 MiB is refused, not truncated (an INCR
+/// <see cref="Changed"/>. Conversions take turns between two properties, and a property whose INCR
+/// transfer was left unfinished (a new owner, the viewer's own text, a timeout) is not used again: its
+/// owner may still write chunks into it whenever it is deleted, and they must not become part of the
+/// next owner's value. A value over the protocol's 1 MiB is refused, not truncated (an INCR
 /// transfer is still drained so the other client finishes); a conversion the owner never answers
 /// is given up after <see cref="ConvertTimeout"/>. The text itself is never logged.
 /// </summary>
@@ -59,6 +60,7 @@ internal sealed unsafe class X11Clipboard : IClipboard
     private Read? current;
     private int readsEnded;
     private int conversions;
+    private int retiredProperties;
     private volatile bool incremental;
 
     /// <summary>Conversions of another client's clipboard that have ended (read, refused or given up): tests wait on it.</summary>
@@ -74,6 +76,8 @@ internal sealed unsafe class X11Clipboard : IClipboard
         {
             if (current is not null && value is null)
                 Interlocked.Increment(ref readsEnded);
+            if (current is { Incremental: true, Finished: false } left)
+                Retire(left.Property);
             current = value;
             incremental = false;
         }
@@ -237,6 +241,17 @@ internal sealed unsafe class X11Clipboard : IClipboard
         }
     }
 
+    /// <summary>
+    /// A property an unfinished INCR owner may still write into gets a fresh name in its turn. One atom
+    /// per transfer left unfinished, which is rare; atoms are never freed by the X server.
+    /// </summary>
+    private void Retire(nuint property)
+    {
+        var turn = Array.IndexOf(properties, property);
+        if (turn >= 0)
+            properties[turn] = Atom($"GURUCONNECT_CLIPBOARD_{++retiredProperties + 2}");
+    }
+
     private void StartRead(nuint target, nuint timestamp)
     {
         // The other property than the last conversion's: see the class comment.
@@ -305,6 +320,7 @@ internal sealed unsafe class X11Clipboard : IClipboard
             r.Started = Stopwatch.GetTimestamp(); // a live transfer is not timed out
             if (items == 0)
             {
+                r.Finished = true;
                 Reading = null;
                 if (!r.TooLarge)
                     Publish(r.Buffer.WrittenSpan, r.Target);
@@ -401,6 +417,9 @@ internal sealed unsafe class X11Clipboard : IClipboard
         public long Started { get; set; } = Stopwatch.GetTimestamp();
 
         public bool Incremental { get; set; }
+
+        /// <summary>The INCR transfer's last (empty) chunk has come: its owner is done with the property.</summary>
+        public bool Finished { get; set; }
 
         public bool TooLarge { get; set; }
 
