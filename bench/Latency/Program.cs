@@ -39,7 +39,8 @@ if (!File.Exists(agentDll) || !File.Exists("/usr/bin/Xvfb"))
 
 var work = Directory.CreateTempSubdirectory("gc-bench-latency-").FullName;
 var (xvfbProcess, display) = await StartXvfbAsync();
-using var xvfb = xvfbProcess;
+// Disposing a Process does not end it: each run used to leave its Xvfb (and, on a failure, its agent) behind.
+using var xvfb = new Ending(xvfbProcess);
 using var x = new XTestClient(display);
 var desktop = Desktop(0);
 x.Paint(0, 0, Width, Height, desktop);
@@ -63,6 +64,7 @@ var siteId = site.GetProperty("id").GetGuid();
 var siteKey = (await (await http.PostAsync($"/api/sites/{siteId}/enrollment-key/rotate", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
 
 using var agent = StartAgent(work, address, siteKey, display, agentDll);
+using var agentEnds = new Ending(agent);
 var machineId = await OnlineMachineAsync(http, agent);
 var sessions = await http.GetFromJsonAsync<JsonElement[]>("/api/sessions");
 var sessionId = sessions!.Single(s => s.GetProperty("machineId").GetGuid() == machineId).GetProperty("id").GetGuid();
@@ -430,4 +432,24 @@ internal sealed class Samples
     public List<double> Arrived { get; } = [];
 
     public List<double> Decoded { get; } = [];
+}
+
+/// <summary>Ends a child process when disposed: killed with its children, then disposed.</summary>
+internal sealed class Ending(Process process) : IDisposable
+{
+    public void Dispose()
+    {
+        try
+        {
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
+            process.WaitForExit(5000);
+        }
+        catch (InvalidOperationException)
+        {
+            // It had already gone.
+        }
+
+        process.Dispose();
+    }
 }
