@@ -38,8 +38,9 @@ public sealed class StreamingClipboardTests
 
         // Over 1 MiB copied on the desktop is refused, not truncated; the agent keeps syncing after it.
         xclip.Copy(new string('x', ProtocolLimits.MaxClipboardBytes + 1));
-        // Time for the agent (another process) to drain the transfer: a new owner mid-transfer would share
-        // its property (X11ClipboardTests waits on the drain itself; here a loaded machine gets 2 s).
+        // Time for the agent (another process) to drain the transfer, so the oversized value is refused, not
+        // just left for the next owner (X11ClipboardTests waits on the drain itself; here a loaded machine
+        // gets 2 s).
         await Task.Delay(2000, TestContext.Current.CancellationToken);
         xclip.Copy("after the huge one");
         (await NextClipboardAsync(viewer)).ShouldBe("after the huge one", "the oversized value never travels");
