@@ -131,7 +131,8 @@ for (var pass = 0; pass < 2; pass++)
             if (!view.Dirty.IsEmpty && lossyEncoder.CanEncodeJpeg)
             {
                 tiles.Clear();
-                lossyEncoder.Encode(display1, view.Dirty, tiles, 80, view.Lossy, view.Refine, exact: true);
+                for (var row = 0; row < view.Dirty.Rows;)
+                    row = lossyEncoder.Encode(display1, view.Dirty, tiles, 80, view.Lossy, view.Refine, exact: true, firstRow: row); // every part of the frame
                 foreach (var tile in tiles)
                     lossyBytes += tile.Data.Length + 12;
                 if (changed && display1.Move is not null)
@@ -270,7 +271,8 @@ static async Task<(double Bytes, double Micros)> FfmpegAsync(string ffmpeg, stri
 static long EncodedBytes(DisplayStream display, TileEncoder encoder, List<EncodedTile> tiles)
 {
     tiles.Clear();
-    encoder.Encode(display, display.Changed, tiles, exact: true);
+    for (var row = 0; row < display.Changed.Rows;)
+        row = encoder.Encode(display, display.Changed, tiles, exact: true, firstRow: row); // every part of the frame
     long bytes = 0;
     foreach (var tile in tiles)
         bytes += tile.Data.Length + 12;

@@ -17,14 +17,26 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time, IJpegE
     /// <summary>A tile sent as JPEG is re-sent lossless after this many captures without a change (~0.5 s at 30 fps).</summary>
     public const int RefineAfterQuietCaptures = 15;
 
+    /// <summary>
+    /// Raw pixel bytes per part of a large frame (<see cref="TileEncoder.PartEnd"/>). Each part is sent as
+    /// soon as it is encoded, so the relay and the viewer work on one while the next is compressed: a
+    /// full-screen 1080p change goes in four. Parts follow each other at once, counted in flight but not
+    /// held back by it, so a frame is never left half sent; the next frame waits for the acks as usual.
+    /// </summary>
+    public const long DefaultPartBytes = 2 * 1024 * 1024;
+
     private readonly Dictionary<string, ViewerStream> viewers = new(StringComparer.Ordinal);
     private readonly Dictionary<uint, DisplayEntry> displays = [];
     private readonly List<ViewerStream> ready = [];
+    private readonly List<ViewerStream> continuing = [];
     private readonly List<EncodedTile> tiles = new(512);
     private IReadOnlyList<DisplayInfo> layout = [];
     private long pumpCount;
 
     public int ViewerCount => viewers.Count;
+
+    /// <summary>See <see cref="DefaultPartBytes"/>.</summary>
+    public long PartBytes { get; init; } = DefaultPartBytes;
 
     public IReadOnlyList<DisplayInfo> Layout => layout;
 
@@ -90,6 +102,8 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time, IJpegE
         TimeSpan? wait = null;
         foreach (var viewer in viewers.Values)
         {
+            if (viewer.Continuing)
+                return TimeSpan.Zero;
             if (viewer.InFlight >= MaxInFlight)
                 continue;
             var due = viewer.NextDue <= now ? TimeSpan.Zero : time.GetElapsedTime(now, viewer.NextDue);
@@ -117,9 +131,12 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time, IJpegE
         var now = time.GetTimestamp();
         pumpCount++;
         ready.Clear();
+        continuing.Clear();
         foreach (var viewer in viewers.Values)
         {
-            if (viewer.InFlight < MaxInFlight && viewer.NextDue <= now)
+            if (viewer.Continuing)
+                continuing.Add(viewer); // the rest of its frame, from the same capture
+            else if (viewer.InFlight < MaxInFlight && viewer.NextDue <= now)
             {
                 viewer.EarlyAllowed = true;
                 ready.Add(viewer);
@@ -134,7 +151,7 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time, IJpegE
             }
         }
 
-        if (ready.Count == 0)
+        if (ready.Count == 0 && continuing.Count == 0)
             return;
 
         foreach (var viewer in ready)
@@ -162,6 +179,15 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time, IJpegE
                 viewer.EarlyAllowed = false; // the source said changed, the capture found nothing
             // An idle screen sends nothing; either way the viewer's next look is one frame interval on.
             viewer.NextDue = now + Ticks(viewer.FrameInterval);
+        }
+
+        foreach (var viewer in continuing)
+        {
+            foreach (var view in viewer.Displays)
+            {
+                if (view.Partial)
+                    output.Add(BuildFrame(viewer, view));
+            }
         }
     }
 
@@ -246,6 +272,8 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time, IJpegE
         {
             view.Dirty.SetAll();
             view.PendingMove = null;
+            view.Exact = false;
+            view.NextRow = 0;
         }
         else if (view.PendingMove is { } move)
         {
@@ -262,8 +290,9 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time, IJpegE
         }
 
         tiles.Clear();
-        displays[display.Id].Encoder.Encode(display, view.Dirty, tiles, viewer.PreferLossless ? 0 : viewer.Quality, view.Lossy, view.Refine, exact: view.Exact && !keyframe);
-        view.Refine.Clear();
+        var first = view.NextRow;
+        var end = displays[display.Id].Encoder.Encode(display, view.Dirty, tiles, viewer.PreferLossless ? 0 : viewer.Quality, view.Lossy, view.Refine, exact: view.Exact && !keyframe, first, PartBytes);
+        view.Refine.ClearRows(first, end);
         foreach (var tile in tiles)
         {
             frame.Tiles.Add(new Tile
@@ -277,8 +306,10 @@ internal sealed class StreamPump(IScreenSource source, TimeProvider time, IJpegE
             });
         }
 
-        view.Dirty.Clear();
-        view.Exact = false;
+        view.Dirty.ClearRows(first, end);
+        view.NextRow = end < view.Dirty.Rows ? end : 0;
+        if (!view.Partial)
+            view.Exact = false;
         view.PendingMove = null;
         view.KeyframePending = false;
         return new Envelope { ViewerId = viewer.Id, VideoFrame = frame };

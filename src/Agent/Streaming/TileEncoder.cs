@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using GuruConnect.Protocol;
 using GuruConnect.Protocol.V1;
 using ZstdSharp;
 
@@ -29,6 +30,14 @@ internal sealed class TileEncoder(IJpegEncoder? jpeg = null) : IDisposable
     /// </summary>
     public const int SplitWaste = 2 * TileMap.TileSize * TileMap.TileSize;
 
+    /// <summary>
+    /// Raw pixel bytes past which a frame goes in more than one part: a part's zstd output is at most a
+    /// little over its input (and a JPEG run's is smaller), so with 256 KiB to spare for the frame's
+    /// framing every part fits the 4 MiB an agent's message may have (docs/protocol.md "Limits"). A
+    /// full-screen 1080p of noise is ~6 MiB of zstd: one message, before, and the server closed the socket.
+    /// </summary>
+    public const long MaxPartBytes = ProtocolLimits.MaxAgentMessageBytes - (256 * 1024);
+
     private readonly Compressor zstd = new(ZstdLevel);
     private ZstdJob[] jobs = new ZstdJob[64];
     private int jobCount;
@@ -56,8 +65,11 @@ internal sealed class TileEncoder(IJpegEncoder? jpeg = null) : IDisposable
     /// With <paramref name="exact"/> (<see cref="ViewerDisplay.Exact"/>) a lossless run is cut to the
     /// part of its tiles that changed (<see cref="DisplayStream.ChangedBox"/>), except tiles being
     /// refined or last sent lossy, which are re-sent whole.
+    /// Only tile rows from <paramref name="firstRow"/> are looked at, and only as many as make one part
+    /// (<see cref="PartEnd"/>) of about <paramref name="partBytes"/> raw bytes; returns the row after the
+    /// last one encoded (<see cref="TileMap.Rows"/> when the rest of the map is done).
     /// </summary>
-    public void Encode(DisplayStream display, TileMap dirty, List<EncodedTile> output, int jpegQuality = 0, TileMap? lossySent = null, TileMap? refine = null, bool exact = false)
+    public int Encode(DisplayStream display, TileMap dirty, List<EncodedTile> output, int jpegQuality = 0, TileMap? lossySent = null, TileMap? refine = null, bool exact = false, int firstRow = 0, long partBytes = long.MaxValue)
     {
         if (generation != display.Generation)
             BeginGeneration(display);
@@ -76,7 +88,8 @@ internal sealed class TileEncoder(IJpegEncoder? jpeg = null) : IDisposable
             return end;
         }
 
-        for (var row = 0; row < dirty.Rows; row++)
+        var endRow = PartEnd(dirty, firstRow, partBytes);
+        for (var row = firstRow; row < endRow; row++)
         {
             var column = 0;
             while (column < dirty.Columns)
@@ -120,6 +133,56 @@ internal sealed class TileEncoder(IJpegEncoder? jpeg = null) : IDisposable
         }
 
         RunJobs(display, output);
+        return endRow;
+    }
+
+    /// <summary>
+    /// Where the part that starts at <paramref name="firstRow"/> ends. The dirty rows left are shared out
+    /// evenly over as many parts as <paramref name="partBytes"/> of raw pixels each make (17 rows of a
+    /// full 1080p change at 2 MiB: 5, 4, 4 and 4 rows), and no part takes more than
+    /// <see cref="MaxPartBytes"/>, so its message stays under the relay's limit whatever its pixels.
+    /// </summary>
+    internal static int PartEnd(TileMap dirty, int firstRow, long partBytes)
+    {
+        long total = 0;
+        var rows = 0;
+        for (var row = firstRow; row < dirty.Rows; row++)
+        {
+            var bytes = DirtyBytes(dirty, row);
+            total += bytes;
+            rows += bytes > 0 ? 1 : 0;
+        }
+
+        var budget = Math.Min(partBytes, MaxPartBytes);
+        if (total <= budget)
+            return dirty.Rows;
+        var parts = (total + budget - 1) / budget;
+        var take = (int)((rows + parts - 1) / parts);
+        long taken = 0;
+        for (var row = firstRow; row < dirty.Rows; row++)
+        {
+            var bytes = DirtyBytes(dirty, row);
+            if (bytes == 0)
+                continue;
+            if (take == 0 || (taken > 0 && taken + bytes > MaxPartBytes))
+                return row;
+            taken += bytes;
+            take--;
+        }
+
+        return dirty.Rows;
+    }
+
+    private static long DirtyBytes(TileMap dirty, int row)
+    {
+        long bytes = 0;
+        for (var column = 0; column < dirty.Columns; column++)
+        {
+            if (dirty[column, row])
+                bytes += dirty.TileRect(column, row).Width * 4L * dirty.TileRect(column, row).Height;
+        }
+
+        return bytes;
     }
 
     public void Dispose()

@@ -58,6 +58,20 @@ internal sealed class TileMap
         Count = 0;
     }
 
+    /// <summary>Clears the tiles of rows <paramref name="from"/> up to (not including) <paramref name="to"/>.</summary>
+    public void ClearRows(int from, int to)
+    {
+        if (from == 0 && to >= Rows)
+        {
+            Clear();
+            return;
+        }
+
+        var span = flags.AsSpan(from * Columns, (Math.Min(to, Rows) - from) * Columns);
+        Count -= span.Count(true);
+        span.Clear();
+    }
+
     public void SetAll()
     {
         Array.Fill(flags, true);

@@ -25,6 +25,15 @@ internal sealed class ViewerDisplay(DisplayStream display)
     public bool HasWork => KeyframePending || PendingMove is not null || !Dirty.IsEmpty;
 
     /// <summary>
+    /// The tile row the rest of a frame sent in parts starts at (<see cref="StreamPump.PartBytes"/>); 0 when
+    /// no frame is under way. Rows above it that change meanwhile wait for the next frame.
+    /// </summary>
+    public int NextRow { get; set; }
+
+    /// <summary>Whether a frame sent in parts has rows left to send.</summary>
+    public bool Partial => NextRow > 0;
+
+    /// <summary>
     /// Whether the dirty tiles are exactly the latest capture's changes to a canvas that was up to date
     /// before it, so each may be sent trimmed to <see cref="DisplayStream.ChangedBox"/>; false once
     /// captures merge (the sender clears it with the dirty tiles).
@@ -58,7 +67,7 @@ internal sealed class ViewerDisplay(DisplayStream display)
         if (KeyframePending)
             return;
         Exact = Dirty.IsEmpty && PendingMove is null;
-        if (Dirty.IsEmpty && PendingMove is null && Display.Move is { } move)
+        if (Dirty.IsEmpty && PendingMove is null && !Partial && Display.Move is { } move)
         {
             // Up to date before the scroll: the viewer's canvas is the reference the move was found on.
             PendingMove = move;

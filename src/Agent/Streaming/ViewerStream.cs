@@ -43,6 +43,21 @@ internal sealed class ViewerStream(string id)
     /// <summary>Skipped captures: counted for the tests and the benchmark, never queued.</summary>
     public long Skipped { get; set; }
 
+    /// <summary>Whether one of its displays is part way through a frame sent in parts.</summary>
+    public bool Continuing
+    {
+        get
+        {
+            foreach (var display in Displays)
+            {
+                if (display.Partial)
+                    return true;
+            }
+
+            return false;
+        }
+    }
+
     public ulong NextSequence() => ++LastSent;
 
     /// <summary>Cumulative ack; an ack for a frame never sent or older than the last is ignored.</summary>

@@ -9,6 +9,32 @@ public sealed class TileEncoderTests
     private const uint DisplayId = 1;
 
     [Fact]
+    public void PartEnd_SharesTheDirtyRowsOutEvenly_AndNeverPassesTheMessageCap()
+    {
+        var full = new TileMap(1920, 1080);
+        full.SetAll();
+        var ends = new List<int>();
+        for (var row = 0; row < full.Rows; row = ends[^1])
+            ends.Add(TileEncoder.PartEnd(full, row, 2 * 1024 * 1024));
+        ends.ShouldBe([5, 9, 13, 17]); // not 4, 4, 4, 4 and a last row alone
+
+        var sparse = new TileMap(1920, 1080);
+        sparse.Set(3, 2);
+        sparse.Set(29, 14);
+        TileEncoder.PartEnd(sparse, 0, 2 * 1024 * 1024).ShouldBe(sparse.Rows, "a small change is one part");
+
+        var wide = new TileMap(7680, 4320); // 8K: a tile row is 1.9 MiB of pixels
+        wide.SetAll();
+        for (var row = 0; row < wide.Rows;)
+        {
+            var end = TileEncoder.PartEnd(wide, row, long.MaxValue);
+            end.ShouldBeGreaterThan(row);
+            ((end - row) * 7680L * 64 * 4).ShouldBeLessThanOrEqualTo(TileEncoder.MaxPartBytes);
+            row = end;
+        }
+    }
+
+    [Fact]
     public void Keyframe_OfAnOddSizedScreen_ReconstructsPixelForPixel()
     {
         using var rig = new Rig(203, 131);
@@ -451,7 +477,8 @@ public sealed class TileEncoderTests
             {
                 dirty.CopyFrom(rig.Display.Changed);
                 tiles.Clear();
-                rig.Encoder.Encode(rig.Display, dirty, tiles);
+                for (var row = 0; row < dirty.Rows;)
+                    row = rig.Encoder.Encode(rig.Display, dirty, tiles, firstRow: row);
             }
         }
 
@@ -561,7 +588,8 @@ public sealed class TileEncoderTests
             if (view.PendingMove is { } move)
                 frame.Tiles.Add(new Tile { X = (uint)move.X, Y = (uint)move.Y, W = (uint)move.Width, H = (uint)move.Height, Encoding = TileEncoding.CopyRect, SrcX = (uint)move.SourceX, SrcY = (uint)move.SourceY });
             tiles.Clear();
-            Encoder.Encode(Display, view.Dirty, tiles, exact: view.Exact && !keyframe);
+            for (var row = 0; row < view.Dirty.Rows;)
+                row = Encoder.Encode(Display, view.Dirty, tiles, exact: view.Exact && !keyframe, firstRow: row); // one message here: every part
             foreach (var t in tiles)
                 frame.Tiles.Add(new Tile { X = (uint)t.X, Y = (uint)t.Y, W = (uint)t.Width, H = (uint)t.Height, Encoding = t.Encoding, Data = Google.Protobuf.ByteString.CopyFrom(t.Data.Span) });
             view.Dirty.Clear();
