@@ -13,10 +13,8 @@ public sealed class X11ClipboardTests
     [Fact]
     public async Task AnotherClientsCopy_IsRead_AndTheAgentsOwnTextIsPastedElsewhere()
     {
-        using var xvfb = await XvfbServer.StartOrSkipAsync(320, 200);
-        using var xclip = new XClip(xvfb.Display);
-        using var clipboard = new X11Clipboard(X11Connection.Open(xvfb.Display));
-        var changes = Watch(clipboard);
+        using var desk = await Desk.StartOrSkipAsync();
+        var (xclip, clipboard, changes) = (desk.XClip, desk.Clipboard, desk.Changes);
 
         xclip.Copy(Unicode);
         (await NextAsync(changes)).ShouldBe(Unicode);
@@ -32,10 +30,8 @@ public sealed class X11ClipboardTests
     [Fact]
     public async Task AValueOverTheLimit_IsRefused_AndExactlyTheLimit_ArrivesThroughIncr()
     {
-        using var xvfb = await XvfbServer.StartOrSkipAsync(320, 200);
-        using var xclip = new XClip(xvfb.Display);
-        using var clipboard = new X11Clipboard(X11Connection.Open(xvfb.Display));
-        var changes = Watch(clipboard);
+        using var desk = await Desk.StartOrSkipAsync();
+        var (xclip, clipboard, changes) = (desk.XClip, desk.Clipboard, desk.Changes);
 
         // Over 1 MiB: xclip sends it INCR; the agent drains it and drops it, then still follows the next copy.
         var ended = clipboard.ReadsEnded;
@@ -60,10 +56,8 @@ public sealed class X11ClipboardTests
     [Fact]
     public async Task AnOwnerReplacedMidTransfer_DoesNotMixItsChunksIntoTheNextOwnersValue()
     {
-        using var xvfb = await XvfbServer.StartOrSkipAsync(320, 200);
-        using var xclip = new XClip(xvfb.Display);
-        using var clipboard = new X11Clipboard(X11Connection.Open(xvfb.Display));
-        var changes = Watch(clipboard);
+        using var desk = await Desk.StartOrSkipAsync();
+        var (xclip, clipboard, changes) = (desk.XClip, desk.Clipboard, desk.Changes);
 
         // The first owner's value is far over the limit (64 chunks of ~1 MiB on Xvfb), so its INCR transfer
         // is still going when the second owner copies. xclip goes on serving a transfer it has started after
@@ -85,11 +79,45 @@ public sealed class X11ClipboardTests
         }
     }
 
-    private static Channel<string> Watch(X11Clipboard clipboard)
+    /// <summary>What each test starts from: an Xvfb, xclip on it, and the agent's clipboard, its changes watched.</summary>
+    private sealed class Desk : IDisposable
     {
-        var changes = Channel.CreateUnbounded<string>();
-        clipboard.Changed += text => changes.Writer.TryWrite(text);
-        return changes;
+        private readonly XvfbServer xvfb;
+
+        private Desk(XvfbServer xvfb)
+        {
+            this.xvfb = xvfb;
+            XClip = new XClip(xvfb.Display);
+            Clipboard = new X11Clipboard(X11Connection.Open(xvfb.Display));
+            Clipboard.Changed += text => Changes.Writer.TryWrite(text);
+        }
+
+        public XClip XClip { get; }
+
+        public X11Clipboard Clipboard { get; }
+
+        public Channel<string> Changes { get; } = Channel.CreateUnbounded<string>();
+
+        public static async Task<Desk> StartOrSkipAsync()
+        {
+            var xvfb = await XvfbServer.StartOrSkipAsync(320, 200);
+            try
+            {
+                return new Desk(xvfb);
+            }
+            catch
+            {
+                xvfb.Dispose();
+                throw;
+            }
+        }
+
+        public void Dispose()
+        {
+            Clipboard.Dispose();
+            XClip.Dispose();
+            xvfb.Dispose();
+        }
     }
 
     private static async Task<string> NextAsync(Channel<string> changes)
