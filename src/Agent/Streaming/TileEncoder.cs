@@ -178,8 +178,10 @@ internal sealed class TileEncoder(IJpegEncoder? jpeg = null) : IDisposable
         long bytes = 0;
         for (var column = 0; column < dirty.Columns; column++)
         {
-            if (dirty[column, row])
-                bytes += dirty.TileRect(column, row).Width * 4L * dirty.TileRect(column, row).Height;
+            if (!dirty[column, row])
+                continue;
+            var tile = dirty.TileRect(column, row);
+            bytes += tile.Width * 4L * tile.Height;
         }
 
         return bytes;

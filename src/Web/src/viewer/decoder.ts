@@ -188,20 +188,12 @@ export async function applyTiles(fb: Framebuffer, tiles: readonly TileInput[], c
         checkLength(t.data, t.w, t.h, "RAW_BGRA tile");
         blitBgra(fb, t.x, t.y, t.w, t.h, t.data);
         break;
-      case TileEncoding.ZSTD_BGRA: {
-        checkDeclared(t.data, t.w, t.h, "ZSTD_BGRA tile");
-        const raw = zstd(codecs, t.data, t.w * t.h * 4);
-        checkLength(raw, t.w, t.h, "ZSTD_BGRA tile");
-        blitBgra(fb, t.x, t.y, t.w, t.h, raw);
+      case TileEncoding.ZSTD_BGRA:
+        blitBgra(fb, t.x, t.y, t.w, t.h, zstdTile(codecs, t, "ZSTD_BGRA tile"));
         break;
-      }
-      case TileEncoding.ZSTD_RGBA: {
-        checkDeclared(t.data, t.w, t.h, "ZSTD_RGBA tile");
-        const raw = zstd(codecs, t.data, t.w * t.h * 4);
-        checkLength(raw, t.w, t.h, "ZSTD_RGBA tile");
-        blitRgba(fb, t.x, t.y, t.w, t.h, raw);
+      case TileEncoding.ZSTD_RGBA:
+        blitRgba(fb, t.x, t.y, t.w, t.h, zstdTile(codecs, t, "ZSTD_RGBA tile"));
         break;
-      }
       case TileEncoding.DEFLATE_BGRA: {
         let raw: Uint8Array;
         try {
@@ -239,12 +231,17 @@ export async function applyTiles(fb: Framebuffer, tiles: readonly TileInput[], c
   return dirty;
 }
 
-function zstd(codecs: Codecs, data: Uint8Array, expected: number): Uint8Array {
+/** A zstd tile's w*h*4 bytes: its header checked first, then inflated, then its length checked. */
+function zstdTile(codecs: Codecs, t: TileInput, what: string): Uint8Array {
+  checkDeclared(t.data, t.w, t.h, what);
+  let raw: Uint8Array;
   try {
-    return codecs.zstd(data, expected);
+    raw = codecs.zstd(t.data, t.w * t.h * 4);
   } catch (e) {
     throw new DecodeError(`zstd: ${e instanceof Error ? e.message : e}`);
   }
+  checkLength(raw, t.w, t.h, what);
+  return raw;
 }
 
 /** DecompressionStream("deflate") (zlib format), in every current browser and in Node 18+. */
